@@ -1,0 +1,5 @@
+"""REST endpoints of the core app, mounted under /api/v1/ by spaceforchange.api.api."""
+
+from ninja import Router
+
+router = Router(tags=["core"])

@@ -1,0 +1,28 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from spaceforchange.api.api import api
+from spaceforchange.web import views as web_views
+
+handler403 = "spaceforchange.web.views.permission_denied"
+handler404 = "spaceforchange.web.views.page_not_found"
+handler500 = "spaceforchange.web.views.server_error"
+
+organization_patterns = [
+    path("", include("spaceforchange.core.urls")),
+    path("frameworks/", include("spaceforchange.frameworks.urls")),
+]
+
+urlpatterns = [
+    path("", web_views.home, name="home"),
+    path("healthz", web_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("accounts/", include("allauth.urls")),
+    path("", include("spaceforchange.core.account_urls")),
+    path("invitations/", include("spaceforchange.core.invitation_urls")),
+    path("api/v1/", api.urls),
+    path("o/<slug:org_slug>/", include(organization_patterns)),
+    path("django-admin/", admin.site.urls),
+]
