@@ -44,7 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "rules.apps.AutodiscoverRulesConfig",
+    "rules",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "template_partials",
     "spaceforchange.core",
     "spaceforchange.frameworks",
+    "spaceforchange.portfolio",
     "spaceforchange.api",
     "spaceforchange.web",
 ]

@@ -12,6 +12,7 @@ handler500 = "spaceforchange.web.views.server_error"
 organization_patterns = [
     path("", include("spaceforchange.core.urls")),
     path("frameworks/", include("spaceforchange.frameworks.urls")),
+    path("initiatives/", include("spaceforchange.portfolio.urls")),
 ]
 
 urlpatterns = [
