@@ -1,0 +1,140 @@
+"""Walks every URL pattern and API route and proves that a member of organisation A gets 404
+for organisation B: for B's slug, and for B's objects addressed through A's slug.
+
+A new route with a path parameter this test does not know fails here on purpose: teach
+``FOREIGN_OBJECTS`` how to make B's object for it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from spaceforchange.core.models import Organization
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+ORG_PREFIX = "o/<slug:org_slug>/"
+API_PREFIX = "api/v1/"
+
+
+def _walk(patterns: list[Any], prefix: str = "") -> Iterator[tuple[str, URLPattern]]:
+    for entry in patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            yield from _walk(entry.url_patterns, route)
+        else:
+            yield route, entry
+
+
+def organization_routes() -> list[str]:
+    return sorted({route for route, _ in _walk(get_resolver().url_patterns) if route.startswith(ORG_PREFIX)})
+
+
+def api_routes() -> list[str]:
+    return sorted(
+        {route for route, _ in _walk(get_resolver().url_patterns) if route.startswith(API_PREFIX) and "org_slug" in route}
+    )
+
+
+def _foreign_initiative(other: Organization) -> Any:
+    from spaceforchange.portfolio import services
+
+    return services.create_initiative(organization=other, title="Foreign initiative").pk
+
+
+# path parameter name -> builds B's object and returns the value to put in the URL
+FOREIGN_OBJECTS: dict[str, Callable[[Organization], Any]] = {
+    "initiative_id": _foreign_initiative,
+    "unit_id": lambda other: factories.make_unit(other).pk,
+    "membership_id": lambda other: factories.make_member(other).pk,
+    "member_id": lambda other: factories.make_member(other).pk,
+}
+
+PARAMETER = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>|\{(?P<api_name>\w+)\}")
+
+
+def fill(route: str, values: dict[str, Any]) -> str:
+    def replace(match: re.Match[str]) -> str:
+        name = match.group("name") or match.group("api_name")
+        if name not in values:
+            pytest.fail(f"route {route!r} has a parameter {name!r} the tenancy test cannot fill; add it to FOREIGN_OBJECTS")
+        return str(values[name])
+
+    return "/" + PARAMETER.sub(replace, route).replace("^", "").replace("$", "")
+
+
+@pytest.fixture
+def world(client):
+    home, other = factories.make_organization(slug="home-org"), factories.make_organization(slug="other-org")
+    member = factories.make_member(home, roles=[role for role, _ in factories_roles()])
+    factories.make_member(other)
+    client.force_login(member.user)
+    return home, other
+
+
+def factories_roles() -> list[tuple[str, str]]:
+    from spaceforchange.core.models import Role
+
+    return list(Role.choices)
+
+
+def test_routes_were_found():
+    assert ORG_PREFIX in organization_routes()
+    assert api_routes(), "no organisation-scoped API route found"
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_other_organizations_slug_is_404_on_every_page(client, world, method):
+    home, other = world
+    for route in organization_routes():
+        values = {"org_slug": other.slug, **{name: build(other) for name, build in _needed(route).items()}}
+        url = fill(route, values)
+        response = getattr(client, method)(url)
+        assert response.status_code == 404, f"{method.upper()} {url} answered {response.status_code}"
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_other_organizations_objects_are_404_through_own_slug(client, world, method):
+    home, other = world
+    for route in organization_routes():
+        needed = _needed(route)
+        if not needed:
+            continue
+        url = fill(route, {"org_slug": home.slug, **{name: build(other) for name, build in needed.items()}})
+        response = getattr(client, method)(url)
+        # 405 means the view refuses the method before it looks anything up: nothing leaks.
+        assert response.status_code in {404, 405}, f"{method.upper()} {url} answered {response.status_code}"
+
+
+@pytest.mark.parametrize("method", ["get", "post", "put", "patch", "delete"])
+def test_api_routes_answer_404_problem_for_other_organization(client, world, method):
+    home, other = world
+    for route in api_routes():
+        for slug in (other.slug, home.slug):
+            needed = _needed(route)
+            if slug == home.slug and not needed:
+                continue
+            url = fill(route, {"org_slug": slug, **{name: build(other) for name, build in needed.items()}})
+            response = getattr(client, method)(url, data="{}", content_type="application/json")
+            if response.status_code == 405:
+                continue  # this method is not served on this route at all
+            assert response.status_code == 404, f"{method.upper()} {url} answered {response.status_code}"
+            assert response["Content-Type"].startswith("application/"), url
+
+
+def _needed(route: str) -> dict[str, Callable[[Organization], Any]]:
+    names = [m.group("name") or m.group("api_name") for m in PARAMETER.finditer(route)]
+    return {name: FOREIGN_OBJECTS.get(name, _unknown(route, name)) for name in names if name != "org_slug"}
+
+
+def _unknown(route: str, name: str) -> Callable[[Organization], Any]:
+    def fail(other: Organization) -> Any:
+        pytest.fail(f"route {route!r} has a parameter {name!r} the tenancy test cannot fill; add it to FOREIGN_OBJECTS")
+
+    return fail
