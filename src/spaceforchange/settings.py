@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "template_partials",
+    "ninja",  # serves the API docs page from its own static files: no CDN under the CSP
     "spaceforchange.core",
     "spaceforchange.frameworks",
     "spaceforchange.portfolio",
@@ -83,7 +84,8 @@ WSGI_APPLICATION = "spaceforchange.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # First, so that the web app's overrides of allauth's templates win over allauth's own.
+        "DIRS": [PACKAGE_DIR / "web" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -106,7 +108,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "spaceforchange.sqlite3",
+            "NAME": str(VAR_DIR / "spaceforchange.sqlite3"),
             # WAL lets readers proceed while one writer works; the timeout rides out
             # short write contention between web and worker processes.
             "OPTIONS": {
@@ -158,8 +160,9 @@ ACCOUNT_EMAIL_VERIFICATION = os.environ.get("SFC_EMAIL_VERIFICATION", "optional"
 # Accounts come from invitations or single sign-on; open sign-up is off unless asked for.
 ACCOUNT_ALLOW_SIGNUPS = env_bool("SFC_ALLOW_SIGNUP", False)
 ACCOUNT_ADAPTER = "spaceforchange.core.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "spaceforchange.core.adapters.SocialAccountAdapter"
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": os.environ.get("SFC_LOGIN_RATE_LIMIT", "5/5m/ip,5/5m/key"),
+    "login_failed": os.environ.get("SFC_LOGIN_RATE_LIMIT", "10/m/ip,5/5m/key"),
     "reset_password": "5/m/ip,3/5m/key",
 }
 ACCOUNT_PREVENT_ENUMERATION = True
@@ -180,7 +183,11 @@ if _oidc_client_id:
                 "name": os.environ.get("SFC_OIDC_NAME", "Single sign-on"),
                 "client_id": _oidc_client_id,
                 "secret": os.environ.get("SFC_OIDC_CLIENT_SECRET", ""),
-                "settings": {"server_url": os.environ.get("SFC_OIDC_SERVER_URL", "")},
+                "settings": {
+                    "server_url": os.environ.get("SFC_OIDC_SERVER_URL", ""),
+                    # Entra ID sends no email_verified claim: trust addresses in these domains.
+                    "verified_email": env_list("SFC_OIDC_VERIFIED_EMAIL_DOMAINS"),
+                },
             }
         ],
     }

@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
@@ -8,6 +9,9 @@ from spaceforchange.web import views as web_views
 handler403 = "spaceforchange.web.views.permission_denied"
 handler404 = "spaceforchange.web.views.page_not_found"
 handler500 = "spaceforchange.web.views.server_error"
+
+# The admin's own login form would bypass allauth's rate limits and two-factor step.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 organization_patterns = [
     path("", include("spaceforchange.core.urls")),

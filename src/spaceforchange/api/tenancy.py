@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja.errors import HttpError
 
 from spaceforchange.core.models import Organization
@@ -10,14 +13,21 @@ from spaceforchange.core.tenancy import active_membership
 
 
 def organization_from(request: HttpRequest, org_slug: str) -> Organization:
-    """The organisation named in the route, or 404 when the caller is not an active member."""
-    membership = active_membership(request.auth if _is_user(request.auth) else request.user, org_slug)  # type: ignore[attr-defined]
+    """The organisation named in the route, or 404 when the caller is not an active member.
+
+    Works for token and session callers alike: the API's auth puts the person in ``request.auth``
+    (and, for tokens, in ``request.user`` too, so permission checks see the same person).
+    """
+    membership = active_membership(_caller(request), org_slug)
     if membership is None:
-        raise HttpError(404, "No such organisation.")
+        raise HttpError(404, _("No such organisation."))
     request.organization = membership.organization  # type: ignore[attr-defined]
     request.membership = membership  # type: ignore[attr-defined]
     return membership.organization
 
 
-def _is_user(candidate: object) -> bool:
-    return getattr(candidate, "is_authenticated", False) is True
+def _caller(request: HttpRequest) -> Any:
+    candidate = getattr(request, "auth", None)
+    if getattr(candidate, "is_authenticated", False) is True:
+        return candidate
+    return request.user
