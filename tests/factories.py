@@ -31,3 +31,76 @@ def make_member(
     organization: Organization, roles: Iterable[str] = ("member",), user: User | None = None, unit: Unit | None = None
 ) -> Membership:
     return core_services.add_member(organization=organization, user=user or make_user(), roles=roles, unit=unit)
+
+
+# --- Framework packs ---------------------------------------------------------------------------
+
+
+def _text(en: str, nb: str | None = None) -> dict[str, str]:
+    return {"en": en, "nb": nb or f"{en} (nb)"}
+
+
+def pack_data(key: str | None = None, *, version: str = "1.0.0", links: Iterable[str] = ()) -> dict:
+    """A small valid pack document with every kind of field, as parsed YAML."""
+    key = key or f"test_pack_{next(_counter)}"
+    return {
+        "format": 1,
+        "key": key,
+        "version": version,
+        "languages": ["en", "nb"],
+        "framework": {
+            "key": key,
+            "name": _text(f"Framework {key}", f"Rammeverk {key}"),
+            "summary": _text("A framework used in tests.", "Et rammeverk brukt i tester."),
+            "provenance": "working-model",
+            "sources": ["Suchman, M. C. (1995). Managing Legitimacy."],
+        },
+        "items": [
+            {"key": "openness", "kind": "dimension", "order": 2, "provenance": "working-model",
+             "name": _text("Openness", "Åpenhet"), "description": _text("How open people are.", "Hvor åpne folk er.")},
+            {"key": "room", "kind": "dimension", "order": 1, "provenance": "source-text", "name": _text("Room", "Rom"),
+             "description": _text("How much room rules leave.", "Hvor mye rom reglene gir.")},
+            {"key": "open_dialogue", "kind": "practice", "provenance": "literature", "parent": "openness",
+             "name": _text("Open dialogue", "Åpen dialog"), "links": ["room", *links],
+             "checklist": [{"key": "invite", "text": _text("Invite early", "Inviter tidlig")}],
+             "attributes": {"effort": "low"}},
+            {"key": "too_closed", "kind": "warning_rule", "provenance": "working-model", "area": "portfolio",
+             "severity": "warning", "name": _text("Too closed", "For lukket"), "answered_by": ["open_dialogue"],
+             "thresholds": [{"key": "days", "value": 30, "unit": "days",
+                             "description": _text("Days without dialogue", "Dager uten dialog")}]},
+        ],
+        "instruments": [
+            {"key": "scan", "name": _text("Scan", "Skanning"), "provenance": "working-model",
+             "scale": {"min": 1, "max": 5,
+                       "labels": [{"value": 1, "label": _text("Disagree", "Uenig")},
+                                  {"value": 5, "label": _text("Agree", "Enig")}],
+                       "dont_know_label": _text("Don't know", "Vet ikke")},
+             "statements": [
+                 {"key": "r1", "dimension": "room", "provenance": "working-model",
+                  "text": _text("Rules leave room.", "Reglene gir rom.")},
+                 {"key": "r2", "dimension": "room", "provenance": "working-model", "reverse": True,
+                  "text": _text("Rules block us.", "Reglene stopper oss.")},
+                 {"key": "o1", "dimension": "openness", "provenance": "working-model",
+                  "text": _text("People listen.", "Folk lytter.")},
+                 {"key": "o2", "dimension": "openness", "provenance": "working-model", "dont_know_allowed": False,
+                  "text": _text("People question habits.", "Folk stiller spørsmål ved vaner.")},
+             ]},
+        ],
+    }
+
+
+def pack_yaml(key: str | None = None, data: dict | None = None, **options: object) -> str:
+    import yaml
+
+    return yaml.safe_dump(data or pack_data(key, **options), sort_keys=False, allow_unicode=True)
+
+
+def make_pack(
+    key: str | None = None, organization: Organization | None = None, data: dict | None = None, user: User | None = None
+):  # -> PackVersion
+    """Import a pack (into the global library when no organisation is given); returns its version."""
+    from spaceforchange.frameworks import services as framework_services
+
+    text = pack_yaml(key, data)
+    outcomes = framework_services.import_packs(files=[("test.yaml", text)], organization=organization, user=user)
+    return outcomes[0].version

@@ -91,3 +91,5 @@ register_problem_handlers(api)
 
 api.add_router("/", "spaceforchange.core.api.router")
 api.add_router("/", "spaceforchange.frameworks.api.router")
+api.add_router("/", "spaceforchange.core.api_units.router")
+api.add_router("/", "spaceforchange.portfolio.api.router")

@@ -2,6 +2,10 @@
 
 from django.urls import path
 
+from spaceforchange.core import views
+
 app_name = "invitations"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("<str:token>/", views.invitation_accept, name="accept"),
+]

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import ClassVar
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -32,14 +37,14 @@ class UserManager(BaseUserManager["User"]):
 class User(AbstractUser):
     """A person. Logs in with an email address; usernames are not used."""
 
-    username = None  # type: ignore[assignment]
+    username = None  # type: ignore[assignment,misc]
     email = models.EmailField(_("email address"), unique=True)
     display_name = models.CharField(_("display name"), max_length=150, blank=True)
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = UserManager()  # type: ignore[misc]
+    objects = UserManager()  # type: ignore[assignment,misc]
 
     class Meta:
         verbose_name = _("person")
@@ -136,6 +141,11 @@ class Membership(models.Model):
     def role_set(self) -> frozenset[str]:
         return frozenset(assignment.role for assignment in self.roles.all())
 
+    def ordered_roles(self) -> list[MembershipRole]:
+        """The role assignments in the order roles are listed everywhere (member first, admin last)."""
+        order = {role: index for index, role in enumerate(Role.values)}
+        return sorted(self.roles.all(), key=lambda assignment: order.get(assignment.role, len(order)))
+
 
 class MembershipRole(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
@@ -173,3 +183,53 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return self.email or str(_("open invitation"))
+
+    def status(self, now: datetime | None = None) -> str:
+        """One of ``InvitationStatus``; revocation and acceptance outrank expiry."""
+        if self.revoked_at is not None:
+            return InvitationStatus.REVOKED
+        if self.accepted_at is not None:
+            return InvitationStatus.ACCEPTED
+        if self.expires_at <= (now or timezone.now()):
+            return InvitationStatus.EXPIRED
+        return InvitationStatus.PENDING
+
+    def get_status_display(self) -> str:
+        return str(InvitationStatus(self.status()).label)
+
+    def role_labels(self) -> list[str]:
+        labels = dict(Role.choices)
+        return [str(labels.get(role, role)) for role in self.roles]
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    ACCEPTED = "accepted", _("Accepted")
+    EXPIRED = "expired", _("Expired")
+    REVOKED = "revoked", _("Revoked")
+
+
+class AuditScope(models.Model):
+    """The organisation an audit log entry belongs to.
+
+    django-auditlog's entry knows only a content type and an object id, and a deleted object can
+    no longer be looked up, so the organisation is resolved once, when the entry is written (see
+    ``core.audit``).
+    """
+
+    log_entry = models.OneToOneField(
+        getattr(settings, "AUDITLOG_LOGENTRY_MODEL", "auditlog.LogEntry"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="sfc_scope",
+    )
+    # A plain id, not a foreign key: entries must outlive the rows, and even the organisation, they describe.
+    organization_id = models.BigIntegerField(_("organisation id"))
+
+    class Meta:
+        verbose_name = _("audit scope")
+        verbose_name_plural = _("audit scopes")
+        indexes = [models.Index(fields=["organization_id", "log_entry"], name="core_auditscope_org_entry")]
+
+    def __str__(self) -> str:
+        return f"{self.log_entry_id} @ {self.organization_id}"

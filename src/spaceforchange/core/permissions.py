@@ -48,11 +48,27 @@ is_leader = has_role(Role.LEADER)
 is_innovation_lead = has_role(Role.INNOVATION_LEAD)
 is_owner = has_role(Role.OWNER)
 
+
+def remember_roles(user: Any, membership: Any) -> None:
+    """Seed the per-user role cache from a membership whose roles are already loaded.
+
+    The tenancy middleware fetches the membership with its roles, so views call this to spare
+    ``roles_in`` a second query for the same answer.
+    """
+    if membership is None or not getattr(user, "is_authenticated", False):
+        return
+    # request.user is a lazy proxy; the cache must live on the person object roles_in receives.
+    user = getattr(user, "_wrapped", user)
+    cache: dict[int, frozenset[str]] = user.__dict__.setdefault("_sfc_roles", {})
+    cache.setdefault(membership.organization_id, membership.role_set if membership.is_active else frozenset())
+
+
 rules.add_perm("core.view_organization", is_member)
 rules.add_perm("core.view_units", is_member)
 rules.add_perm("core.manage_units", is_admin)
 rules.add_perm("core.view_members", is_member)
 rules.add_perm("core.manage_members", is_admin)
 rules.add_perm("core.invite_members", is_admin)
+rules.add_perm("core.view_invitations", is_oversight | is_admin)
 rules.add_perm("core.view_audit", is_oversight | is_admin)
 rules.add_perm("core.export_audit", is_oversight | is_admin)

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from spaceforchange.core import services as core_services
 from spaceforchange.core.models import Organization
 from tests import factories
 
@@ -54,6 +55,10 @@ FOREIGN_OBJECTS: dict[str, Callable[[Organization], Any]] = {
     "unit_id": lambda other: factories.make_unit(other).pk,
     "membership_id": lambda other: factories.make_member(other).pk,
     "member_id": lambda other: factories.make_member(other).pk,
+    # Framework packs: a pack only B has (its key), a version of it, and any item key.
+    "key": lambda other: factories.make_pack(organization=other).pack.key,
+    "version_id": lambda other: factories.make_pack(organization=other).pk,
+    "item_key": lambda other: "room",
 }
 
 PARAMETER = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>|\{(?P<api_name>\w+)\}")
@@ -121,7 +126,10 @@ def test_api_routes_answer_404_problem_for_other_organization(client, world, met
             if slug == home.slug and not needed:
                 continue
             url = fill(route, {"org_slug": slug, **{name: build(other) for name, build in needed.items()}})
-            response = getattr(client, method)(url, data="{}", content_type="application/json")
+            if method in {"get", "delete"}:
+                response = getattr(client, method)(url)
+            else:
+                response = getattr(client, method)(url, data="{}", content_type="application/json")
             if response.status_code == 405:
                 continue  # this method is not served on this route at all
             assert response.status_code == 404, f"{method.upper()} {url} answered {response.status_code}"
