@@ -1,48 +1,254 @@
-"""The ``sfc`` command: one entry point for operators."""
+"""The ``sfc`` command: one entry point for operators.
+
+Most sub-commands hand over to a Django management command, so the same work can be done
+with ``sfc manage <command>``; the CLI adds discoverable names, real help texts and the
+production server.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
+from typing import Any
 
 import click
+
+# Options after the first argument belong to the management command, not to click.
+PASSTHROUGH = {"ignore_unknown_options": True, "allow_extra_args": True, "allow_interspersed_args": False}
 
 
 def setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "spaceforchange.settings")
-    import django
+    from django.apps import apps
 
-    django.setup()
+    if not apps.ready:
+        import django
+
+        django.setup()
 
 
-def call(name: str, *args: str) -> None:
+def load_management_command(name: str) -> Any | None:
+    """The management command ``name``, or None when this installation does not have it."""
     setup_django()
-    from django.core.management import call_command
+    from django.core.management import BaseCommand, get_commands, load_command_class
 
-    call_command(name, *args)
+    app = get_commands().get(name)
+    if app is None:
+        return None
+    return app if isinstance(app, BaseCommand) else load_command_class(app, name)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def run_management_command(name: str, args: Sequence[str], *, prog: str) -> None:
+    """Run ``name`` with command-line ``args`` in this process, as ``django-admin`` would.
+
+    Unlike ``BaseCommand.run_from_argv`` this leaves database connections open, so the CLI
+    can be exercised inside a test transaction.
+    """
+    from django.core.management import CommandError
+
+    command = load_management_command(name)
+    if command is None:
+        raise click.ClickException(f"The '{name}' management command is not available in this installation.")
+    command._called_from_command_line = True  # argparse errors print usage and exit 2
+    parser = command.create_parser("sfc", prog)
+    options = vars(parser.parse_args(list(args)))
+    positional = options.pop("args", ())
+    try:
+        command.execute(*positional, **options)
+    except CommandError as error:
+        click.echo(f"Error: {error}", err=True)
+        raise SystemExit(error.returncode) from error
+
+
+def call(name: str, *args: str, **options: Any) -> None:
+    """Call a management command; its errors become click errors (message, exit status 1)."""
+    setup_django()
+    from django.core.management import CommandError, call_command
+
+    try:
+        call_command(name, *args, **options)
+    except CommandError as error:
+        raise click.ClickException(str(error)) from error
+
+
+class DelegatedCommand(click.Command):
+    """A sub-command that passes its arguments to a Django management command.
+
+    ``--help`` (as the first argument) shows this command's description followed by the
+    management command's own arguments; ``--help`` after a sub-command name (``sfc
+    frameworks show --help``) goes to the management command.
+    """
+
+    def __init__(self, name: str, *, management_command: str, **kwargs: Any) -> None:
+        self.management_command = management_command
+        params: list[click.Parameter] = [click.Argument(["args"], nargs=-1, type=click.UNPROCESSED)]
+        super().__init__(name, params=params, context_settings=PASSTHROUGH, callback=self.delegate, **kwargs)
+
+    def delegate(self, args: tuple[str, ...]) -> None:
+        run_management_command(self.management_command, args, prog=self.name or self.management_command)
+
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        formatter.write_usage(ctx.command_path, "[ARGUMENTS]...")
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        command = load_management_command(self.management_command)
+        formatter.write_paragraph()
+        if command is None:
+            formatter.write_text(f"(The '{self.management_command}' management command is not installed.)")
+            return
+        formatter.write_text(f"Arguments and options of the '{self.management_command}' management command:")
+        formatter.write_paragraph()
+        formatter.write(command.create_parser("sfc", self.name or self.management_command).format_help())
+
+
+def delegated(name: str, management_command: str, help_text: str, short_help: str) -> None:
+    main.add_command(
+        DelegatedCommand(name, management_command=management_command, help=help_text, short_help=short_help)
+    )
+
+
+@click.group(name="sfc", context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="spaceforchange", prog_name="sfc")
 def main() -> None:
-    """Space for Change: operate the application (database, server, worker, content)."""
+    """Space for Change: operate the application (database, server, worker, content).
+
+    Settings come from SFC_* environment variables (see docs/reference/settings.md);
+    every command is documented in docs/reference/cli.md.
+    """
 
 
 @main.command()
 def migrate() -> None:
-    """Create or update the database tables."""
-    call("migrate", "--no-input")
+    """Create or update the database tables (and the cache table).
+
+    Run it after installing or upgrading. It is safe to run again: only pending
+    migrations are applied.
+    """
+    call("migrate", interactive=False)
     call("createcachetable")
 
 
-@main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
-@click.pass_context
-def manage(ctx: click.Context) -> None:
-    """Run any Django management command (for maintainers)."""
+def gunicorn_argv(*, host: str, port: int, workers: int, threads: int, timeout: int, access_log: bool) -> list[str]:
+    argv = [sys.executable, "-m", "gunicorn", "spaceforchange.wsgi:application"]
+    argv += ["--bind", f"{host}:{port}", "--workers", str(workers), "--threads", str(threads)]
+    argv += ["--timeout", str(timeout), "--error-logfile", "-"]
+    if access_log:
+        argv += ["--access-logfile", "-"]
+    if control_socket_supported():
+        # Newer gunicorns open a control socket at one fixed path per user; several servers
+        # on one machine (demo, benchmark, tests) would take it from each other.
+        argv.append("--no-control-socket")
+    return argv
+
+
+def control_socket_supported() -> bool:
+    import gunicorn.config
+
+    return hasattr(gunicorn.config, "ControlSocketDisable")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0 for all).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="TCP port.")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="Worker processes.")
+@click.option("--threads", default=1, show_default=True, type=click.IntRange(1, 64), help="Threads per worker.")
+@click.option("--timeout", default=60, show_default=True, type=click.IntRange(5, 3600), help="Seconds per request.")
+@click.option("--access-log/--no-access-log", default=False, show_default=True, help="Log every request to stdout.")
+def serve(host: str, port: int, workers: int, threads: int, timeout: int, access_log: bool) -> None:
+    """Serve the web application with gunicorn (the production server).
+
+    Static files are served by the application itself (whitenoise). Put a TLS-terminating
+    proxy in front of it in production and set SFC_BEHIND_PROXY=1. The database must be
+    migrated first (sfc migrate).
+    """
+    argv = gunicorn_argv(host=host, port=port, workers=workers, threads=threads, timeout=timeout, access_log=access_log)
+    click.echo(f"Space for Change on http://{host}:{port}/ ({workers} workers); Ctrl+C stops it.", err=True)
+    sys.stdout.flush()
+    os.execv(sys.executable, argv)  # noqa: S606 - replace this process so signals reach gunicorn
+
+
+@main.command()
+@click.option("--email", help="The administrator's email address (asked for when omitted).")
+@click.option(
+    "--password",
+    envvar="SFC_ADMIN_PASSWORD",
+    help="The password; also read from SFC_ADMIN_PASSWORD. Asked for (twice) when omitted.",
+)
+@click.option("--org", "org_slug", metavar="SLUG", help="Also make the person an administrator of this organisation.")
+def createadmin(email: str | None, password: str | None, org_slug: str | None) -> None:
+    """Create a site administrator (superuser) who can sign in with email and password.
+
+    With --org the person also becomes an administrator of that organisation. Nothing is
+    created when any part fails (unknown organisation, taken email, weak password).
+    """
+    if email is None:
+        email = click.prompt("Email address")
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    call("createadmin", email=email, password=password, org=org_slug or "", interactive=False)
+
+
+@main.command()
+def check() -> None:
+    """Check that this configuration is fit for production; exit non-zero when not.
+
+    Runs Django's deployment checks and refuses the development secret key, DEBUG on, and
+    missing or wildcard allowed hosts. Warnings are printed but do not fail the check.
+    """
+    call("sfc_check")
+
+
+delegated(
+    "seed-demo",
+    "seed_demo",
+    "Load the Northbay demo organisation, its people and sample content.\n\n"
+    "Prints the demo logins (all with the password northbay-demo). Meant for trying the "
+    "product out; do not run it on a production database.",
+    "Load the Northbay demo organisation and print its logins.",
+)
+delegated(
+    "worker",
+    "db_worker",
+    "Run a background worker that executes queued tasks (django-tasks, database backend).\n\n"
+    "Run one or more next to the web processes; stop it with Ctrl+C or SIGTERM, it finishes "
+    "the task at hand first.",
+    "Run a background task worker.",
+)
+delegated(
+    "frameworks",
+    "frameworks",
+    "Manage framework packs: list, show, import, export and validate them.\n\n"
+    "Example: sfc frameworks validate path/to/pack.yaml",
+    "List, show, import, export and validate framework packs.",
+)
+delegated(
+    "export-person",
+    "export_person",
+    "Export everything stored about one person (by email address) as JSON, for a data subject access request.",
+    "Export one person's data (access request).",
+)
+delegated(
+    "erase-person",
+    "erase_person",
+    "Erase or anonymise everything stored about one person (by email address), for a "
+    "right-to-erasure request. This cannot be undone.",
+    "Erase one person's data (erasure request).",
+)
+
+
+@main.command(context_settings=PASSTHROUGH)
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def manage(args: tuple[str, ...]) -> None:
+    """Run any Django management command (for maintainers).
+
+    Example: sfc manage showmigrations; sfc manage help lists the commands.
+    """
     setup_django()
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["sfc manage", *ctx.args])
+    execute_from_command_line(["sfc manage", *args])
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -25,6 +25,7 @@ SEED_STEPS: list[str] = [
     "spaceforchange.core.management.commands.seed_demo.seed_northbay_units",
     "spaceforchange.core.management.commands.seed_demo.seed_northbay_people",
     "spaceforchange.core.management.commands.seed_demo.seed_southport",
+    "spaceforchange.portfolio.demo.seed",
 ]
 
 
