@@ -21,7 +21,9 @@ def make_user(email: str | None = None, password: str = PASSWORD, **fields: str)
     return core_services.create_user(email=email or f"person{next(_counter)}@example.org", password=password, **fields)
 
 
-def make_unit(organization: Organization, name: str | None = None, parent: Unit | None = None, kind: str = "department") -> Unit:
+def make_unit(
+    organization: Organization, name: str | None = None, parent: Unit | None = None, kind: str = "department"
+) -> Unit:
     return core_services.create_unit(
         organization=organization, name=name or f"Unit {next(_counter)}", parent=parent, kind=kind
     )
@@ -56,35 +58,93 @@ def pack_data(key: str | None = None, *, version: str = "1.0.0", links: Iterable
             "sources": ["Suchman, M. C. (1995). Managing Legitimacy."],
         },
         "items": [
-            {"key": "openness", "kind": "dimension", "order": 2, "provenance": "working-model",
-             "name": _text("Openness", "Åpenhet"), "description": _text("How open people are.", "Hvor åpne folk er.")},
-            {"key": "room", "kind": "dimension", "order": 1, "provenance": "source-text", "name": _text("Room", "Rom"),
-             "description": _text("How much room rules leave.", "Hvor mye rom reglene gir.")},
-            {"key": "open_dialogue", "kind": "practice", "provenance": "literature", "parent": "openness",
-             "name": _text("Open dialogue", "Åpen dialog"), "links": ["room", *links],
-             "checklist": [{"key": "invite", "text": _text("Invite early", "Inviter tidlig")}],
-             "attributes": {"effort": "low"}},
-            {"key": "too_closed", "kind": "warning_rule", "provenance": "working-model", "area": "portfolio",
-             "severity": "warning", "name": _text("Too closed", "For lukket"), "answered_by": ["open_dialogue"],
-             "thresholds": [{"key": "days", "value": 30, "unit": "days",
-                             "description": _text("Days without dialogue", "Dager uten dialog")}]},
+            {
+                "key": "openness",
+                "kind": "dimension",
+                "order": 2,
+                "provenance": "working-model",
+                "name": _text("Openness", "Åpenhet"),
+                "description": _text("How open people are.", "Hvor åpne folk er."),
+            },
+            {
+                "key": "room",
+                "kind": "dimension",
+                "order": 1,
+                "provenance": "source-text",
+                "name": _text("Room", "Rom"),
+                "description": _text("How much room rules leave.", "Hvor mye rom reglene gir."),
+            },
+            {
+                "key": "open_dialogue",
+                "kind": "practice",
+                "provenance": "literature",
+                "parent": "openness",
+                "name": _text("Open dialogue", "Åpen dialog"),
+                "links": ["room", *links],
+                "checklist": [{"key": "invite", "text": _text("Invite early", "Inviter tidlig")}],
+                "attributes": {"effort": "low"},
+            },
+            {
+                "key": "too_closed",
+                "kind": "warning_rule",
+                "provenance": "working-model",
+                "area": "portfolio",
+                "severity": "warning",
+                "name": _text("Too closed", "For lukket"),
+                "answered_by": ["open_dialogue"],
+                "thresholds": [
+                    {
+                        "key": "days",
+                        "value": 30,
+                        "unit": "days",
+                        "description": _text("Days without dialogue", "Dager uten dialog"),
+                    }
+                ],
+            },
         ],
         "instruments": [
-            {"key": "scan", "name": _text("Scan", "Skanning"), "provenance": "working-model",
-             "scale": {"min": 1, "max": 5,
-                       "labels": [{"value": 1, "label": _text("Disagree", "Uenig")},
-                                  {"value": 5, "label": _text("Agree", "Enig")}],
-                       "dont_know_label": _text("Don't know", "Vet ikke")},
-             "statements": [
-                 {"key": "r1", "dimension": "room", "provenance": "working-model",
-                  "text": _text("Rules leave room.", "Reglene gir rom.")},
-                 {"key": "r2", "dimension": "room", "provenance": "working-model", "reverse": True,
-                  "text": _text("Rules block us.", "Reglene stopper oss.")},
-                 {"key": "o1", "dimension": "openness", "provenance": "working-model",
-                  "text": _text("People listen.", "Folk lytter.")},
-                 {"key": "o2", "dimension": "openness", "provenance": "working-model", "dont_know_allowed": False,
-                  "text": _text("People question habits.", "Folk stiller spørsmål ved vaner.")},
-             ]},
+            {
+                "key": "scan",
+                "name": _text("Scan", "Skanning"),
+                "provenance": "working-model",
+                "scale": {
+                    "min": 1,
+                    "max": 5,
+                    "labels": [
+                        {"value": 1, "label": _text("Disagree", "Uenig")},
+                        {"value": 5, "label": _text("Agree", "Enig")},
+                    ],
+                    "dont_know_label": _text("Don't know", "Vet ikke"),
+                },
+                "statements": [
+                    {
+                        "key": "r1",
+                        "dimension": "room",
+                        "provenance": "working-model",
+                        "text": _text("Rules leave room.", "Reglene gir rom."),
+                    },
+                    {
+                        "key": "r2",
+                        "dimension": "room",
+                        "provenance": "working-model",
+                        "reverse": True,
+                        "text": _text("Rules block us.", "Reglene stopper oss."),
+                    },
+                    {
+                        "key": "o1",
+                        "dimension": "openness",
+                        "provenance": "working-model",
+                        "text": _text("People listen.", "Folk lytter."),
+                    },
+                    {
+                        "key": "o2",
+                        "dimension": "openness",
+                        "provenance": "working-model",
+                        "dont_know_allowed": False,
+                        "text": _text("People question habits.", "Folk stiller spørsmål ved vaner."),
+                    },
+                ],
+            },
         ],
     }
 

@@ -23,5 +23,7 @@ def organization_owned_models():
 def test_every_organization_owned_model_is_audited():
     models = list(organization_owned_models())
     assert len(models) >= 5
-    missing = [model._meta.label for model in models if not auditlog.contains(model) and model._meta.label not in NOT_AUDITED]
+    missing = [
+        model._meta.label for model in models if not auditlog.contains(model) and model._meta.label not in NOT_AUDITED
+    ]
     assert missing == []

@@ -15,53 +15,94 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Field, Path, Query, Router, Schema, Status
+from ninja.pagination import paginate
 
+from spaceforchange.api.pagination import LimitOffsetPagination
 from spaceforchange.api.tenancy import organization_from
 from spaceforchange.core import selectors, services
 from spaceforchange.core.models import Membership, Organization, Role, Unit, UnitKind
 
 router = Router(tags=["units and members"])
 
+UNITS = "/organizations/{org_slug}/units"
+MEMBERS = "/organizations/{org_slug}/members"
+UNIT_ID = Path(
+    ..., description="The unit's id, as listed by `GET .../units`. A unit of another organisation answers 404."
+)
+MEMBERSHIP_ID = Path(
+    ...,
+    description="The membership's id (the `id` listed by `GET .../members`, not the person's `user_id`). "
+    "A membership in another organisation answers 404.",
+)
+KINDS = ", ".join(UnitKind.values)
+ROLES = ", ".join(Role.values)
+
 
 # --- Schemas --------------------------------------------------------------------------------
 
 
 class UnitOut(Schema):
-    id: int
-    name: str
-    kind: str = Field(description="One of: " + ", ".join(UnitKind.values))
-    parent_id: int | None
-    depth: int = Field(description="0 for a top-level unit, 1 for its sub-units, and so on")
-    member_count: int = Field(description="Active members placed directly in this unit")
+    """A unit of the organisation's tree (ministry, agency, department, team …) with its place in the tree."""
+
+    id: int = Field(description="The unit's id, used in the URLs and as `parent_id` or a member's `unit_id`.")
+    name: str = Field(description="The unit's name, unique among the sub-units of its parent (ignoring case).")
+    kind: str = Field(description=f"What sort of unit it is, one of: {KINDS}.")
+    parent_id: int | None = Field(description="The id of the unit it sits under; null for a top-level unit.")
+    depth: int = Field(description="0 for a top-level unit, 1 for its sub-units, and so on.")
+    member_count: int = Field(
+        description="Active members placed directly in this unit; members of its sub-units are not counted."
+    )
 
 
 class UnitIn(Schema):
+    """A new unit. Only `name` is required."""
+
     # No min_length: the organisation is checked first (404 for a stranger), then the service
     # explains a missing name (422) in the same words as the page does.
-    name: str = Field("", max_length=200)
-    kind: UnitKind = UnitKind.DEPARTMENT
-    parent_id: int | None = Field(None, description="The parent unit; leave out or null for a top-level unit")
+    name: str = Field(
+        "",
+        max_length=200,
+        description="The unit's name, 1 to 200 characters, unique among the parent's sub-units (ignoring case).",
+    )
+    kind: UnitKind = Field(UnitKind.DEPARTMENT, description="What sort of unit it is; default `department`.")
+    parent_id: int | None = Field(
+        None, description="The id of the unit to put it under; leave out or null for a top-level unit."
+    )
 
 
 class UnitPatch(Schema):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    kind: UnitKind | None = None
-    parent_id: int | None = Field(None, description="Move the unit under this one; null moves it to the top level")
+    """Changes to a unit. Leave a field out to keep it as it is."""
+
+    name: str | None = Field(
+        None,
+        min_length=1,
+        max_length=200,
+        description="A new name, 1 to 200 characters, unique among the sub-units of its parent (ignoring case).",
+    )
+    kind: UnitKind | None = Field(None, description="A new kind of unit.")
+    parent_id: int | None = Field(
+        None,
+        description="Move the unit, with everything below it, under the unit with this id; "
+        "null moves it to the top level.",
+    )
 
 
 class MemberOut(Schema):
-    id: int = Field(description="The membership id")
-    user_id: int
-    email: str = Field(alias="user.email")
-    name: str
-    title: str
-    unit_id: int | None
-    unit_name: str | None = Field(None, alias="unit.name")
-    is_active: bool
-    roles: list[str]
-    joined_at: datetime
+    """A person's membership in the organisation: who they are, where they sit and which roles they hold."""
+
+    id: int = Field(description="The membership's id, used in the URLs of `.../members/{membership_id}`.")
+    user_id: int = Field(description="The person's id; the same person has the same id in every organisation.")
+    email: str = Field(alias="user.email", description="The email address the person signs in with.")
+    name: str = Field(description="The best name to show: display name, else full name, else email address.")
+    title: str = Field(description="The person's job title in the organisation; may be empty.")
+    unit_id: int | None = Field(description="The id of the unit the member is placed in; null for none.")
+    unit_name: str | None = Field(None, alias="unit.name", description="The name of that unit; null for none.")
+    is_active: bool = Field(
+        description="False for a deactivated member: they keep their history and roles but cannot use the organisation."
+    )
+    roles: list[str] = Field(description=f"The member's roles, sorted by code; each one of: {ROLES}.")
+    joined_at: datetime = Field(description="When the person became a member.")
 
     @staticmethod
     def resolve_name(membership: Membership) -> str:
@@ -73,18 +114,48 @@ class MemberOut(Schema):
 
 
 class MemberFilter(Schema):
-    q: str = Field("", max_length=200, description="Search in names and email addresses")
-    role: Role | None = Field(None, description="Only members holding this role")
-    unit_id: int | None = Field(None, description="Only members of this unit or its sub-units")
-    status: str = Field("active", pattern="^(active|inactive|all)$")
-    sort: str = Field("name", pattern="^-?(name|email|unit|joined)$")
+    """Which members to list, and in which order. Every filter given must match."""
+
+    q: str = Field(
+        "",
+        max_length=200,
+        description="Search text: every word must appear (ignoring case) in the email address or a name.",
+    )
+    role: Role | None = Field(None, description="Only members holding this role.")
+    unit_id: int | None = Field(
+        None,
+        description="Only members of the unit with this id or of its sub-units; another organisation's unit is 404.",
+    )
+    status: str = Field(
+        "active",
+        pattern="^(active|inactive|all)$",
+        description="`active` (the default) for current members, `inactive` for deactivated ones, `all` for both.",
+    )
+    sort: str = Field(
+        "name",
+        pattern="^-?(name|email|unit|joined)$",
+        description="Order by `name` (the default), `email`, `unit` (unit name, then name) or `joined` "
+        "(date of joining); a leading `-` reverses it, e.g. `-joined` for the newest first.",
+    )
 
 
 class MemberPatch(Schema):
-    roles: list[Role] | None = Field(None, min_length=1, max_length=len(Role.values))
-    unit_id: int | None = Field(None, description="null takes the member out of any unit")
-    title: str | None = Field(None, max_length=200)
-    is_active: bool | None = None
+    """Changes to a membership. Leave a field out to keep it as it is."""
+
+    roles: list[Role] | None = Field(
+        None,
+        min_length=1,
+        max_length=len(Role.values),
+        description="The member's complete new set of roles (replacing the current ones); at least one.",
+    )
+    unit_id: int | None = Field(
+        None, description="The id of the unit to place the member in; null takes the member out of any unit."
+    )
+    title: str | None = Field(None, max_length=200, description="A new job title, up to 200 characters; may be empty.")
+    is_active: bool | None = Field(
+        None,
+        description="false deactivates the member (they lose access but keep history and roles); true reactivates.",
+    )
 
 
 # --- Helpers --------------------------------------------------------------------------------
@@ -136,27 +207,35 @@ def _node_out(node: selectors.UnitNode) -> dict[str, Any]:
 
 
 @router.get(
-    "/organizations/{org_slug}/units",
+    UNITS,
     response=list[UnitOut],
     summary="List units",
-    description="Every unit of the organisation, depth-first in tree order (parents before their sub-units).",
+    description="Every unit of the organisation, depth-first in tree order: each unit is followed by its "
+    "sub-units, and units under the same parent are sorted by name. Any member.",
 )
 def list_units(request: HttpRequest, org_slug: str) -> list[dict[str, Any]]:
     organization = _organization(request, org_slug, "core.view_units")
     return [_node_out(node) for node in selectors.walk(selectors.unit_tree(organization))]
 
 
-@router.get("/organizations/{org_slug}/units/{unit_id}", response=UnitOut, summary="Get a unit")
-def get_unit(request: HttpRequest, org_slug: str, unit_id: int) -> dict[str, Any]:
+@router.get(
+    f"{UNITS}/{{unit_id}}",
+    response=UnitOut,
+    summary="Get a unit",
+    description="One unit of the organisation, with its depth in the tree and its number of active members. "
+    "Any member. 404 when the organisation has no unit with this id.",
+)
+def get_unit(request: HttpRequest, org_slug: str, unit_id: int = UNIT_ID) -> dict[str, Any]:
     organization = _organization(request, org_slug, "core.view_units")
     return _unit_out(organization, _unit(organization, unit_id).pk)
 
 
 @router.post(
-    "/organizations/{org_slug}/units",
+    UNITS,
     response={201: UnitOut},
     summary="Add a unit",
-    description="Administrators only. The name must be unique among the parent's sub-units.",
+    description="Administrators only. The name must be unique (ignoring case) among the parent's sub-units; "
+    "a `parent_id` that is not one of the organisation's units is an invalid value (422).",
 )
 def create_unit(request: HttpRequest, org_slug: str, payload: UnitIn) -> Status[dict[str, Any]]:
     organization = _organization(request, org_slug, "core.manage_units")
@@ -166,12 +245,15 @@ def create_unit(request: HttpRequest, org_slug: str, payload: UnitIn) -> Status[
 
 
 @router.patch(
-    "/organizations/{org_slug}/units/{unit_id}",
+    f"{UNITS}/{{unit_id}}",
     response=UnitOut,
     summary="Rename or move a unit",
-    description="Administrators only. Moving a unit under itself or its own sub-units is refused.",
+    description="Administrators only. Change the name or kind, or move the unit (with everything below it) "
+    "under another unit or to the top level; fields left out stay as they are. Moving a unit under itself "
+    "or one of its own sub-units, or next to a unit of the same name, is refused (422). "
+    "404 when the organisation has no unit with this id.",
 )
-def update_unit(request: HttpRequest, org_slug: str, unit_id: int, payload: UnitPatch) -> dict[str, Any]:
+def update_unit(request: HttpRequest, org_slug: str, payload: UnitPatch, unit_id: int = UNIT_ID) -> dict[str, Any]:
     organization = _organization(request, org_slug, "core.manage_units")
     unit = _unit(organization, unit_id)
     given = payload.model_fields_set
@@ -186,12 +268,13 @@ def update_unit(request: HttpRequest, org_slug: str, unit_id: int, payload: Unit
 
 
 @router.delete(
-    "/organizations/{org_slug}/units/{unit_id}",
+    f"{UNITS}/{{unit_id}}",
     response={204: None},
     summary="Delete an empty unit",
-    description="Administrators only. A unit with sub-units or members is refused (422).",
+    description="Administrators only. A unit that still has sub-units or members (active or not), or that is "
+    "in use elsewhere, is refused (422); move those first. 404 when the organisation has no unit with this id.",
 )
-def delete_unit(request: HttpRequest, org_slug: str, unit_id: int) -> Status[None]:
+def delete_unit(request: HttpRequest, org_slug: str, unit_id: int = UNIT_ID) -> Status[None]:
     organization = _organization(request, org_slug, "core.manage_units")
     services.delete_unit(unit=_unit(organization, unit_id))
     return Status(204, None)
@@ -201,10 +284,12 @@ def delete_unit(request: HttpRequest, org_slug: str, unit_id: int) -> Status[Non
 
 
 @router.get(
-    "/organizations/{org_slug}/members",
+    MEMBERS,
     response=list[MemberOut],
     summary="List members",
-    description="Members with their roles; filter by search text, role, unit (with sub-units) and status.",
+    description="Members with their roles, one page at a time (`limit`, `offset`); filter by search text, "
+    "role, unit (with its sub-units) and status, and choose the order with `sort`. Any member. "
+    "A `unit_id` the organisation does not have answers 404.",
 )
 @paginate(LimitOffsetPagination)
 def list_members(request: HttpRequest, org_slug: str, filters: Query[MemberFilter]) -> QuerySet[Membership]:
@@ -227,20 +312,30 @@ def _member(organization: Organization, membership_id: int) -> Membership:
     return membership
 
 
-@router.get("/organizations/{org_slug}/members/{membership_id}", response=MemberOut, summary="Get a member")
-def get_member(request: HttpRequest, org_slug: str, membership_id: int) -> Membership:
+@router.get(
+    f"{MEMBERS}/{{membership_id}}",
+    response=MemberOut,
+    summary="Get a member",
+    description="One membership of the organisation, active or deactivated, with the person's roles and unit. "
+    "Any member. 404 when the organisation has no membership with this id.",
+)
+def get_member(request: HttpRequest, org_slug: str, membership_id: int = MEMBERSHIP_ID) -> Membership:
     organization = _organization(request, org_slug, "core.view_members")
     return _member(organization, membership_id)
 
 
 @router.patch(
-    "/organizations/{org_slug}/members/{membership_id}",
+    f"{MEMBERS}/{{membership_id}}",
     response=MemberOut,
     summary="Change a member",
-    description="Administrators only. Change roles, unit, job title, or deactivate and reactivate. "
-    "Removing the last active administrator is refused (422).",
+    description="Administrators only. Change roles, unit or job title, or deactivate and reactivate; fields "
+    "left out stay as they are. Removing the last active administrator (by taking the role away or by "
+    "deactivating) is refused (422), as is a `unit_id` the organisation does not have. "
+    "404 when the organisation has no membership with this id.",
 )
-def update_member(request: HttpRequest, org_slug: str, membership_id: int, payload: MemberPatch) -> Membership:
+def update_member(
+    request: HttpRequest, org_slug: str, payload: MemberPatch, membership_id: int = MEMBERSHIP_ID
+) -> Membership:
     organization = _organization(request, org_slug, "core.manage_members")
     membership = _member(organization, membership_id)
     given = payload.model_fields_set

@@ -55,6 +55,13 @@ class User(AbstractUser):
 
 
 class Role(models.TextChoices):
+    """A role a member holds in an organisation; a member may hold several.
+
+    ``member`` any staff member; ``owner`` runs their own initiatives; ``innovation_lead`` runs the portfolio;
+    ``leader`` reads reports and decides stage gates; ``oversight`` reads everything and changes nothing;
+    ``admin`` manages members, units, framework packs and settings.
+    """
+
     MEMBER = "member", _("Member")
     OWNER = "owner", _("Initiative owner")
     INNOVATION_LEAD = "innovation_lead", _("Innovation lead")
@@ -85,6 +92,8 @@ class Organization(models.Model):
 
 
 class UnitKind(models.TextChoices):
+    """What sort of unit a node of the unit tree is; it labels the unit and does not restrict where it sits."""
+
     MINISTRY = "ministry", _("Ministry")
     AGENCY = "agency", _("Agency")
     MUNICIPALITY = "municipality", _("Municipality")

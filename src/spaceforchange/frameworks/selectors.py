@@ -12,6 +12,7 @@ Later apps record the version they scored with::
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -78,6 +79,20 @@ def effective_packs(organization: Organization | None) -> dict[str, FrameworkPac
         if row.key not in effective or row.organization_id is not None:
             effective[row.key] = row
     return effective
+
+
+def library_signature(organization: Organization) -> str:
+    """Names the exact versions the organisation's library shows, in one light query.
+
+    Versions never change, so anything rendered from them can be cached under this name.
+    """
+    rows = (
+        visible_packs(organization)
+        .filter(current_version__isnull=False)
+        .order_by("key", "organization_id")
+        .values_list("key", "organization_id", "based_on_id", "current_version_id", "current_version__checksum")
+    )
+    return hashlib.sha256(repr(list(rows)).encode()).hexdigest()[:32]
 
 
 def library_item_keys(organization: Organization | None) -> dict[str, set[str]]:

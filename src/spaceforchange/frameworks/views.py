@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -44,14 +45,25 @@ def _language() -> str:
 @require_GET
 def library(request: HttpRequest, org_slug: str) -> HttpResponse:
     organization = _allowed(request, "view_library")
-    form_data = request.GET if request.GET else None
-    query, kind = request.GET.get("q", "").strip()[:200], request.GET.get("kind", "")
+    query, kind = request.GET.get("q", "").strip()[:200], request.GET.get("kind", "")[:64]
+    # Built only when the template's fragment cache misses (see library.html).
+    listing = SimpleLazyObject(lambda: _library_listing(organization, request.GET, query, kind))
+    context = {
+        "organization": organization,
+        "listing": listing,
+        "query": query,
+        "kind": kind,
+        "signature": selectors.library_signature(organization),
+    }
+    return render(request, "frameworks/library.html", {**context, **_abilities(request, organization)})
+
+
+def _library_listing(organization: Organization, data: Any, query: str, kind: str) -> dict[str, Any]:
     page = selectors.library(organization, language=_language(), query=query, kind=kind)
-    form = LibraryFilterForm(form_data, kinds=page.kinds)
+    form = LibraryFilterForm(data or None, kinds=page.kinds)
     if form.is_bound and not form.is_valid():
         page = selectors.library(organization, language=_language(), query=query)
-    context = {"organization": organization, "page": page, "form": form, "query": query, "kind": kind}
-    return render(request, "frameworks/library.html", {**context, **_abilities(request, organization)})
+    return {"page": page, "form": form}
 
 
 @require_GET

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 import yaml
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -74,12 +75,27 @@ def query_count(client, url) -> int:
 
 def test_library_queries_do_not_grow_with_the_number_of_packs(org, packs):
     client = org.client("member")
-    client.get(org.url("library"))  # warm the session and caches
+    client.get(org.url("library"))  # warm the session
+    caches["fragments"].clear()  # count the queries of a render, not of a cached listing
     few = query_count(client, org.url("library"))
     for number in range(6):
         make_pack(f"web_more_{number}", organization=org.organization if number % 2 else None)
+    caches["fragments"].clear()
     assert query_count(client, org.url("library")) == few
     assert few <= 10
+
+
+def test_cached_library_listing_shows_a_new_version_at_once(org, packs):
+    client = org.client("member")
+    first = soup(client.get(org.url("library")))
+    assert "web_more" not in first.get_text()
+    make_pack("web_more", organization=org.organization)
+    services.create_override(organization=org.organization, key="web_pack")
+    again = soup(client.get(org.url("library")))
+    keys = [row["data-key"] for row in again.select("tr[data-key]")]
+    assert "web_more" in keys
+    overridden = again.select_one('tr[data-key="web_pack"] .sfc-overridden')
+    assert overridden is not None
 
 
 def test_framework_page_queries_do_not_grow_with_links_and_packs(org, packs):

@@ -7,6 +7,7 @@ A new route with a path parameter this test does not know fails here on purpose:
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -39,14 +40,21 @@ def organization_routes() -> list[str]:
 
 def api_routes() -> list[str]:
     return sorted(
-        {route for route, _ in _walk(get_resolver().url_patterns) if route.startswith(API_PREFIX) and "org_slug" in route}
+        {
+            route
+            for route, _ in _walk(get_resolver().url_patterns)
+            if route.startswith(API_PREFIX) and "org_slug" in route
+        }
     )
+
+
+_numbers = itertools.count(1)
 
 
 def _foreign_initiative(other: Organization) -> Any:
     from spaceforchange.portfolio import services
 
-    return services.create_initiative(organization=other, title="Foreign initiative").pk
+    return services.create_initiative(organization=other, title=f"Foreign initiative {next(_numbers)}").pk
 
 
 # path parameter name -> builds B's object and returns the value to put in the URL
@@ -59,6 +67,9 @@ FOREIGN_OBJECTS: dict[str, Callable[[Organization], Any]] = {
     "key": lambda other: factories.make_pack(organization=other).pack.key,
     "version_id": lambda other: factories.make_pack(organization=other).pk,
     "item_key": lambda other: "room",
+    "invitation_id": lambda other: (
+        core_services.create_invitation(organization=other, created_by=None, roles=["member"])[0].pk
+    ),
 }
 
 PARAMETER = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>|\{(?P<api_name>\w+)\}")
@@ -68,7 +79,9 @@ def fill(route: str, values: dict[str, Any]) -> str:
     def replace(match: re.Match[str]) -> str:
         name = match.group("name") or match.group("api_name")
         if name not in values:
-            pytest.fail(f"route {route!r} has a parameter {name!r} the tenancy test cannot fill; add it to FOREIGN_OBJECTS")
+            pytest.fail(
+                f"route {route!r} has a parameter {name!r} the tenancy test cannot fill; add it to FOREIGN_OBJECTS"
+            )
         return str(values[name])
 
     return "/" + PARAMETER.sub(replace, route).replace("^", "").replace("$", "")
@@ -96,7 +109,7 @@ def test_routes_were_found():
 
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_other_organizations_slug_is_404_on_every_page(client, world, method):
-    home, other = world
+    _home, other = world
     for route in organization_routes():
         values = {"org_slug": other.slug, **{name: build(other) for name, build in _needed(route).items()}}
         url = fill(route, values)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from spaceforchange.frameworks.models import CHANGE_LABELS, KIND_LABELS, PROVENANCE_LABELS, SEVERITY_LABELS
 
@@ -39,9 +41,18 @@ def change_label(status: str) -> str:
     return str(CHANGE_LABELS.get(status, status))
 
 
-@register.inclusion_tag("frameworks/_provenance.html")
-def provenance_badge(provenance: str) -> dict[str, str]:
-    return {"provenance": provenance, "label": provenance_label(provenance), "help": provenance_help(provenance)}
+@register.simple_tag
+def provenance_badge(provenance: str) -> str:
+    """The provenance tag as a badge. Built in Python, not an included template: the framework
+    page shows one per item, and a template render each was most of that page's time."""
+    return format_html(
+        '<span class="usa-tag sfc-provenance sfc-provenance--{0}" data-provenance="{0}" title="{1}">'
+        '<span class="usa-sr-only">{2} </span>{3}</span>',
+        provenance,
+        provenance_help(provenance),
+        _("Provenance:"),
+        provenance_label(provenance),
+    )
 
 
 @register.filter
