@@ -16,6 +16,7 @@ from auditlog import get_logentry_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, Count, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, Concat, Lower, NullIf, Trim
+from django.db import connection
 from django.utils import timezone
 
 from spaceforchange.core.audit import audited_models
@@ -185,20 +186,34 @@ class OrganizationSummary:
 
 
 def organization_summary(organization: Organization, *, include_invitations: bool) -> OrganizationSummary:
-    counts = dict(
-        MembershipRole.objects.filter(organization=organization, membership__is_active=True)
-        .values_list("role")
-        .annotate(total=Count("pk"))
-        .values_list("role", "total")
-    )
-    pending = None
-    if include_invitations:
-        pending = invitation_list(organization, status=InvitationStatus.PENDING).count()
+    """The dashboard's figures in one round trip of plain SQL.
+
+    The dashboard is the page people open most; building its five counting queries through
+    the ORM cost several times more than running them, so the counts are one statement.
+    """
+    now = timezone.now()
+    sql = f"""
+        SELECT
+          (SELECT COUNT(*) FROM {Unit._meta.db_table} WHERE organization_id = %s),
+          (SELECT COUNT(*) FROM {Membership._meta.db_table} WHERE organization_id = %s AND is_active = %s),
+          (SELECT COUNT(*) FROM {Invitation._meta.db_table} WHERE organization_id = %s AND revoked_at IS NULL
+             AND accepted_at IS NULL AND expires_at > %s)
+    """  # noqa: S608 -- table names come from the models; every value is a parameter
+    role_sql = f"""
+        SELECT r.role, COUNT(*) FROM {MembershipRole._meta.db_table} r
+        JOIN {Membership._meta.db_table} m ON m.id = r.membership_id
+        WHERE r.organization_id = %s AND m.is_active = %s GROUP BY r.role
+    """  # noqa: S608 -- as above
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [organization.pk, organization.pk, True, organization.pk, now])
+        unit_count, member_count, pending = cursor.fetchone()
+        cursor.execute(role_sql, [organization.pk, True])
+        counts = dict(cursor.fetchall())
     return OrganizationSummary(
-        unit_count=Unit.objects.filter(organization=organization).count(),
-        member_count=Membership.objects.filter(organization=organization, is_active=True).count(),
+        unit_count=unit_count,
+        member_count=member_count,
         role_counts=[(role, str(label), counts.get(role, 0)) for role, label in Role.choices],
-        pending_invitations=pending,
+        pending_invitations=pending if include_invitations else None,
     )
 
 

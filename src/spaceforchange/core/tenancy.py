@@ -15,6 +15,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 
 from spaceforchange.core.models import Membership, Organization
+from spaceforchange.core.permissions import remember_roles
 
 
 def active_membership(user: Any, organization_slug: str) -> Membership | None:
@@ -51,6 +52,8 @@ class TenancyMiddleware:
             raise Http404("No such organisation.")
         request.organization = membership.organization  # type: ignore[attr-defined]
         request.membership = membership  # type: ignore[attr-defined]
+        # The roles came with the membership: every permission check on this page reuses them.
+        remember_roles(request.user, membership)
         return None
 
 

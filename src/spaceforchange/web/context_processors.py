@@ -57,6 +57,18 @@ def language_choices() -> list[tuple[str, str]]:
     return choices
 
 
+@dataclass(frozen=True)
+class OrganizationLink:
+    slug: str
+    name: str
+
+
+def my_organizations(user: Any) -> list[OrganizationLink]:
+    """The organisations for the switcher: two columns are all it shows, so no model objects are built."""
+    rows = Membership.objects.filter(user=user, is_active=True).values_list("organization__slug", "organization__name")
+    return sorted((OrganizationLink(slug, name) for slug, name in rows), key=lambda org: org.name.casefold())
+
+
 def navigation(request: HttpRequest) -> dict[str, Any]:
     """The organisations the person can switch between, the current one and its navigation."""
     user = getattr(request, "user", None)
@@ -68,12 +80,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "can_view_audit": False,
             "language_choices": language_choices(),
         }
-    memberships = Membership.objects.filter(user=user, is_active=True).select_related("organization")
     organization = getattr(request, "organization", None)
     return {
         "current_organization": organization,
         "current_membership": getattr(request, "membership", None),
-        "my_organizations": sorted((m.organization for m in memberships), key=lambda org: org.name.casefold()),
+        "my_organizations": my_organizations(user),
         "primary_nav": primary_nav(request, organization) if organization else [],
         "can_view_audit": bool(organization and user.has_perm("core.view_audit", organization)),
         "language_choices": language_choices(),
