@@ -14,9 +14,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from auditlog import get_logentry_model
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.db.models import CharField, Count, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, Concat, Lower, NullIf, Trim
-from django.db import connection
 from django.utils import timezone
 
 from spaceforchange.core.audit import audited_models
