@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
@@ -28,21 +28,19 @@ PRIMARY_NAV: tuple[tuple[str, Promise, str | None, bool], ...] = (
     ("core:dashboard", _("Dashboard"), None, False),
     ("core:units", _("Units"), "core.view_units", True),
     ("core:members", _("Members"), "core.view_members", True),
+    ("portfolio:initiatives", _("Initiatives"), "portfolio.view_initiatives", True),
     ("frameworks:library", _("Framework library"), None, True),
     ("core:audit", _("Audit"), "core.view_audit", True),
 )
 
 
 def primary_nav(request: HttpRequest, organization: Organization) -> list[NavItem]:
-    """The organisation's sections the person may see; a section whose page is not built is left out."""
+    """The organisation's sections the person may see."""
     items = []
     for url_name, label, permission, matches_subpages in PRIMARY_NAV:
         if permission and not request.user.has_perm(permission, organization):
             continue
-        try:
-            url = reverse(url_name, kwargs={"org_slug": organization.slug})
-        except NoReverseMatch:
-            continue
+        url = reverse(url_name, kwargs={"org_slug": organization.slug})
         current = request.path.startswith(url) if matches_subpages else request.path == url
         items.append(NavItem(label=label, url=url, current=current))
     return items

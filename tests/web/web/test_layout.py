@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
-from spaceforchange.web import context_processors
 from tests.factories import PASSWORD, make_member, make_organization
 from tests.web.web.conftest import soup_of
 
 pytestmark = pytest.mark.django_db
 
-ALL_SECTIONS = ["Dashboard", "Units", "Members", "Framework library"]
+ALL_SECTIONS = ["Dashboard", "Units", "Members", "Initiatives", "Framework library"]
 
 
 def dashboard_as(client, roles=("member",)):  # type: ignore[no-untyped-def]
@@ -61,17 +60,6 @@ def test_navigation_marks_the_current_page_only(client, all_sections_built):
     current = nav.find_all(attrs={"aria-current": "page"})
     assert [link.get_text(strip=True) for link in current] == ["Dashboard"]
     assert "usa-current" in current[0]["class"]
-
-
-def test_a_section_whose_page_is_not_built_is_left_out(client, monkeypatch):
-    def reverse_without_units(name, kwargs=None):  # type: ignore[no-untyped-def]
-        if name == "core:units":
-            raise NoReverseMatch(name)
-        return f"/o/{kwargs['org_slug']}/{name.split(':')[-1]}/"
-
-    monkeypatch.setattr(context_processors, "reverse", reverse_without_units)
-    response, _ = dashboard_as(client)
-    assert nav_labels(soup_of(response)) == ["Dashboard", "Members", "Framework library"]
 
 
 def test_no_primary_navigation_outside_an_organisation(client):
