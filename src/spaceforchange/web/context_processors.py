@@ -77,6 +77,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "primary_nav": [],
             "can_view_audit": False,
             "language_choices": language_choices(),
+            "signup_open": bool(settings.ACCOUNT_ALLOW_SIGNUPS),
         }
     organization = getattr(request, "organization", None)
     return {

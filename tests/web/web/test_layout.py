@@ -140,3 +140,13 @@ def test_sign_in_page_uses_the_site_layout_with_labelled_fields(client):
     for field in inputs:
         assert soup.find("label", attrs={"for": field["id"]}) is not None
     assert soup.find("nav", attrs={"aria-label": "Primary navigation"}) is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("open_signup", [False, True])
+def test_login_page_offers_sign_up_only_when_it_is_open(client, settings, open_signup):
+    settings.ACCOUNT_ALLOW_SIGNUPS = open_signup
+    soup = soup_of(client.get("/accounts/login/"))
+    offers_signup = soup.find("a", href="/accounts/signup/") is not None
+    assert offers_signup is open_signup
+    assert ("Ask your organisation's administrator" in soup.get_text()) is not open_signup
