@@ -189,6 +189,23 @@ def createadmin(email: str | None, password: str | None, org_slug: str | None) -
     call("createadmin", email=email, password=password, org=org_slug or "", interactive=False)
 
 
+@main.command("create-organization")
+@click.argument("name")
+@click.option("--slug", default="", help="Short name for web addresses, /o/<slug>/ (default: made from the name).")
+@click.option("--time-zone", default=None, help="Time zone dates are shown in (default: SFC_TIME_ZONE).")
+@click.option("--language", type=click.Choice(["en", "nb"]), default="en", help="Default language (default: en).")
+def create_organization(name: str, slug: str, time_zone: str | None, language: str) -> None:
+    """Create an organisation, the first step of a production set-up.
+
+    Then make its first administrator with `sfc createadmin --org SLUG`; they invite everyone
+    else from the organisation's Invitations page. Refused when the short name is taken.
+    """
+    options: dict[str, str] = {"slug": slug, "language": language}
+    if time_zone:
+        options["time_zone"] = time_zone
+    call("create_organization", name, **options)
+
+
 @main.command()
 def check() -> None:
     """Check that this configuration is fit for production; exit non-zero when not.

@@ -127,6 +127,9 @@ REDIS_URL = os.environ.get("SFC_REDIS_URL", "")
 CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Sessions are read from Redis and written through to the database, so a Redis restart
+    # signs nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {
         "default": {
@@ -232,7 +235,11 @@ SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("SFC_BEHIND_PROXY", False) else None
+BEHIND_PROXY = env_bool("SFC_BEHIND_PROXY", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
+# Behind a proxy every request comes from the proxy's address; allauth's per-address rate
+# limits must read the client's address from X-Forwarded-For, skipping this many proxies.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("SFC_TRUSTED_PROXY_COUNT", "1" if BEHIND_PROXY else "0"))
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],

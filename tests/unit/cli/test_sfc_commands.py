@@ -14,6 +14,7 @@ COMMANDS = [
     "seed-demo",
     "serve",
     "worker",
+    "create-organization",
     "createadmin",
     "check",
     "frameworks",
