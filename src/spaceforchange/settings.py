@@ -112,7 +112,9 @@ else:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(VAR_DIR / "spaceforchange.sqlite3"),
             # WAL lets readers proceed while one writer works; the timeout rides out
-            # short write contention between web and worker processes.
+            # short write contention between web and worker processes. Connections are
+            # kept per worker thread, so the pragmas run once rather than on every request.
+            "CONN_MAX_AGE": None,
             "OPTIONS": {
                 "timeout": 20,
                 "transaction_mode": "IMMEDIATE",

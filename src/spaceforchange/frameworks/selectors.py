@@ -18,6 +18,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 
 from spaceforchange.core.models import Organization
@@ -84,15 +85,21 @@ def effective_packs(organization: Organization | None) -> dict[str, FrameworkPac
 def library_signature(organization: Organization) -> str:
     """Names the exact versions the organisation's library shows, in one light query.
 
-    Versions never change, so anything rendered from them can be cached under this name.
+    Versions never change, so anything rendered from them can be cached under this name. Plain
+    SQL: it runs on every library request, and the ORM spent far longer building this query
+    than the database spent answering it.
     """
-    rows = (
-        visible_packs(organization)
-        .filter(current_version__isnull=False)
-        .order_by("key", "organization_id")
-        .values_list("key", "organization_id", "based_on_id", "current_version_id", "current_version__checksum")
-    )
-    return hashlib.sha256(repr(list(rows)).encode()).hexdigest()[:32]
+    pack, version = FrameworkPack._meta.db_table, PackVersion._meta.db_table
+    sql = f"""
+        SELECT p.key, p.organization_id, p.based_on_id, v.id, v.checksum
+        FROM {pack} p JOIN {version} v ON v.id = p.current_version_id
+        WHERE p.organization_id = %s OR p.organization_id IS NULL
+        ORDER BY p.key, p.organization_id
+    """  # noqa: S608 -- table names come from the models; the value is a parameter
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [organization.pk])
+        rows = cursor.fetchall()
+    return hashlib.sha256(repr(rows).encode()).hexdigest()[:32]
 
 
 def library_item_keys(organization: Organization | None) -> dict[str, set[str]]:

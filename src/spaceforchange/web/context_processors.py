@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.functional import Promise
@@ -62,8 +63,16 @@ class OrganizationLink:
 
 
 def my_organizations(user: Any) -> list[OrganizationLink]:
-    """The organisations for the switcher: two columns are all it shows, so no model objects are built."""
-    rows = Membership.objects.filter(user=user, is_active=True).values_list("organization__slug", "organization__name")
+    """The organisations for the switcher, on every page: plain SQL for two columns, because
+    building the equivalent ORM query cost more than running it."""
+    sql = f"""
+        SELECT o.slug, o.name FROM {Membership._meta.db_table} m
+        JOIN {Organization._meta.db_table} o ON o.id = m.organization_id
+        WHERE m.user_id = %s AND m.is_active = %s
+    """  # noqa: S608 -- table names come from the models; the values are parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk, True])
+        rows = cursor.fetchall()
     return sorted((OrganizationLink(slug, name) for slug, name in rows), key=lambda org: org.name.casefold())
 
 
