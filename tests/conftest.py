@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.cache import cache, caches
+from django.utils import translation
 
 
 @pytest.fixture(autouse=True)
@@ -19,3 +20,7 @@ def _test_settings(settings):  # type: ignore[no-untyped-def]
     cache.clear()
     # Fragment keys name database ids, which a rolled-back test database hands out again.
     caches["fragments"].clear()
+    # A request in Norwegian leaves Norwegian active in its thread; every test starts in English.
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
