@@ -281,6 +281,10 @@ AUDITLOG_DISABLE_REMOTE_ADDR = False
 # --- Product settings -----------------------------------------------------------------------
 SFC_INVITATION_DAYS = int(os.environ.get("SFC_INVITATION_DAYS", "14"))
 SFC_API_PAGE_SIZE = int(os.environ.get("SFC_API_PAGE_SIZE", "50"))
+SFC_API_MAX_PAGE_SIZE = int(os.environ.get("SFC_API_MAX_PAGE_SIZE", "500"))
+# django-ninja reads these for every paginated list: the default `limit`, and the largest allowed.
+NINJA_PAGINATION_PER_PAGE = SFC_API_PAGE_SIZE
+NINJA_PAGINATION_MAX_LIMIT = SFC_API_MAX_PAGE_SIZE
 SFC_MAX_PACK_BYTES = int(os.environ.get("SFC_MAX_PACK_BYTES", str(2 * 1024 * 1024)))
 
 LOGGING = {
