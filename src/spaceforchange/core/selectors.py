@@ -181,8 +181,14 @@ def member_of(organization: Organization, membership_id: Any) -> Membership | No
 class OrganizationSummary:
     unit_count: int
     member_count: int
-    role_counts: list[tuple[str, str, int]]  # (role, label, active members holding it)
+    role_counts: list[tuple[str, Any, int]]  # (role, translatable label, active members holding it)
     pending_invitations: int | None
+
+    @property
+    def figures(self) -> tuple[Any, ...]:
+        """Every number the summary shows, for keys of cached renderings of it."""
+        counts = tuple((role, count) for role, _label, count in self.role_counts)
+        return (self.unit_count, self.member_count, self.pending_invitations, counts)
 
 
 def organization_summary(organization: Organization, *, include_invitations: bool) -> OrganizationSummary:
@@ -192,27 +198,33 @@ def organization_summary(organization: Organization, *, include_invitations: boo
     the ORM cost several times more than running them, so the counts are one statement.
     """
     now = timezone.now()
+    # One scalar subquery per role, so the whole summary is a single round trip.
+    role_sql = ", ".join(
+        f"""(SELECT COUNT(*) FROM {MembershipRole._meta.db_table} r
+             JOIN {Membership._meta.db_table} m ON m.id = r.membership_id
+             WHERE r.organization_id = %s AND m.is_active = %s AND r.role = %s)"""  # noqa: S608
+        for _role in Role.values
+    )
     sql = f"""
         SELECT
           (SELECT COUNT(*) FROM {Unit._meta.db_table} WHERE organization_id = %s),
           (SELECT COUNT(*) FROM {Membership._meta.db_table} WHERE organization_id = %s AND is_active = %s),
           (SELECT COUNT(*) FROM {Invitation._meta.db_table} WHERE organization_id = %s AND revoked_at IS NULL
-             AND accepted_at IS NULL AND expires_at > %s)
+             AND accepted_at IS NULL AND expires_at > %s),
+          {role_sql}
     """  # noqa: S608 -- table names come from the models; every value is a parameter
-    role_sql = f"""
-        SELECT r.role, COUNT(*) FROM {MembershipRole._meta.db_table} r
-        JOIN {Membership._meta.db_table} m ON m.id = r.membership_id
-        WHERE r.organization_id = %s AND m.is_active = %s GROUP BY r.role
-    """  # noqa: S608 -- as above
+    params: list[Any] = [organization.pk, organization.pk, True, organization.pk, now]
+    for role in Role.values:
+        params += [organization.pk, True, role]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [organization.pk, organization.pk, True, organization.pk, now])
-        unit_count, member_count, pending = cursor.fetchone()
-        cursor.execute(role_sql, [organization.pk, True])
-        counts = dict(cursor.fetchall())
+        cursor.execute(sql, params)
+        unit_count, member_count, pending, *role_figures = cursor.fetchone()
+    counts = dict(zip(Role.values, role_figures, strict=True))
     return OrganizationSummary(
         unit_count=unit_count,
         member_count=member_count,
-        role_counts=[(role, str(label), counts.get(role, 0)) for role, label in Role.choices],
+        # Labels stay lazy: they are translated when shown, not when a cached rendering is used.
+        role_counts=[(role, label, counts.get(role, 0)) for role, label in Role.choices],
         pending_invitations=pending if include_invitations else None,
     )
 

@@ -87,14 +87,30 @@ def _page(request: HttpRequest, items: QuerySet[Any], per_page: int) -> tuple[Pa
 def dashboard(request: HttpRequest, org_slug: str) -> HttpResponse:
     organization = _organization(request, "core.view_organization")
     can_view_invitations = _can(request, "core.view_invitations", organization)
+    summary = selectors.organization_summary(organization, include_invitations=can_view_invitations)
+    my_roles = request.membership.ordered_roles()  # type: ignore[attr-defined]
+    my_unit = request.membership.unit  # type: ignore[attr-defined]
+    can_view_audit = _can(request, "core.view_audit", organization)
     context = {
         "organization": organization,
-        "summary": selectors.organization_summary(organization, include_invitations=can_view_invitations),
-        "my_roles": request.membership.ordered_roles(),  # type: ignore[attr-defined]
-        "my_unit": request.membership.unit,  # type: ignore[attr-defined]
+        "summary": summary,
+        "my_roles": my_roles,
+        "my_unit": my_unit,
         "can_view_invitations": can_view_invitations,
-        "can_view_audit": _can(request, "core.view_audit", organization),
+        "can_view_audit": can_view_audit,
         "can_manage_units": _can(request, "core.manage_units", organization),
+        # The page shows nothing but these, so its rendering is cached under them (and the language).
+        "dashboard_signature": repr(
+            (
+                organization.slug,
+                organization.name,
+                tuple(assignment.role for assignment in my_roles),
+                my_unit.name if my_unit else None,
+                summary.figures,
+                can_view_invitations,
+                can_view_audit,
+            )
+        ),
     }
     return render(request, "core/dashboard.html", context)
 

@@ -1,19 +1,24 @@
-"""What every page's layout needs: the person's organisations and the primary navigation."""
+"""What every page's layout needs: the person's organisations and the primary navigation.
+
+This runs on every page, so what cannot change while the process runs (the site's own links,
+the language names, each section's address per organisation) is worked out once per process.
+"""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
-from spaceforchange.core.models import Membership, Organization
+from spaceforchange.core.models import Organization
+from spaceforchange.core.tenancy import organizations_of
 
 
 @dataclass(frozen=True)
@@ -35,18 +40,43 @@ PRIMARY_NAV: tuple[tuple[str, Promise, str | None, bool], ...] = (
 )
 
 
+# The account links of the toolbar and footer, by URL name; a link whose page is not installed
+# (two-factor authentication switched off, say) is left out.
+SITE_LINKS = ("home", "account_login", "account_logout", "set_language", "profile", "mfa_index", "api_tokens")
+
+
 def primary_nav(request: HttpRequest, organization: Organization) -> list[NavItem]:
     """The organisation's sections the person may see."""
     items = []
     for url_name, label, permission, matches_subpages in PRIMARY_NAV:
         if permission and not request.user.has_perm(permission, organization):
             continue
-        url = reverse(url_name, kwargs={"org_slug": organization.slug})
+        url = organization_url(url_name, organization.slug, get_script_prefix())
         current = request.path.startswith(url) if matches_subpages else request.path == url
         items.append(NavItem(label=label, url=url, current=current))
     return items
 
 
+@functools.lru_cache(maxsize=4096)
+def organization_url(url_name: str, organization_slug: str, script_prefix: str) -> str:
+    """A section's address in one organisation (the script prefix is part of the key because
+    ``reverse`` prepends it)."""
+    return reverse(url_name, kwargs={"org_slug": organization_slug})
+
+
+@functools.lru_cache(maxsize=16)
+def site_links(script_prefix: str) -> dict[str, str]:
+    """The installed account and site links by URL name (see ``SITE_LINKS``)."""
+    links = {}
+    for url_name in SITE_LINKS:
+        try:
+            links[url_name] = reverse(url_name)
+        except NoReverseMatch:
+            continue
+    return links
+
+
+@functools.cache
 def language_choices() -> list[tuple[str, str]]:
     """Each language named in itself ("English", "Norsk bokmål"), so a reader finds their own."""
     choices = []
@@ -56,29 +86,10 @@ def language_choices() -> list[tuple[str, str]]:
     return choices
 
 
-@dataclass(frozen=True)
-class OrganizationLink:
-    slug: str
-    name: str
-
-
-def my_organizations(user: Any) -> list[OrganizationLink]:
-    """The organisations for the switcher, on every page: plain SQL for two columns, because
-    building the equivalent ORM query cost more than running it."""
-    sql = f"""
-        SELECT o.slug, o.name FROM {Membership._meta.db_table} m
-        JOIN {Organization._meta.db_table} o ON o.id = m.organization_id
-        WHERE m.user_id = %s AND m.is_active = %s
-    """  # noqa: S608 -- table names come from the models; the values are parameters
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [user.pk, True])
-        rows = cursor.fetchall()
-    return sorted((OrganizationLink(slug, name) for slug, name in rows), key=lambda org: org.name.casefold())
-
-
 def navigation(request: HttpRequest) -> dict[str, Any]:
     """The organisations the person can switch between, the current one and its navigation."""
     user = getattr(request, "user", None)
+    links = site_links(get_script_prefix())
     if user is None or not user.is_authenticated:
         return {
             "current_organization": None,
@@ -87,13 +98,22 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "can_view_audit": False,
             "language_choices": language_choices(),
             "signup_open": bool(settings.ACCOUNT_ALLOW_SIGNUPS),
+            "site_links": links,
         }
     organization = getattr(request, "organization", None)
+    organizations = organizations_of(request)
+    nav = primary_nav(request, organization) if organization else []
+    current = (organization.slug, organization.name) if organization else None
     return {
         "current_organization": organization,
         "current_membership": getattr(request, "membership", None),
-        "my_organizations": my_organizations(user),
-        "primary_nav": primary_nav(request, organization) if organization else [],
+        "my_organizations": organizations,
+        "primary_nav": nav,
+        # The header and the organisation switcher show nothing else, so their renderings are
+        # cached under these (and the language).
+        "nav_signature": repr((links.get("home"), tuple((item.url, item.current) for item in nav))),
+        "switcher_signature": repr((current, tuple((org.slug, org.name) for org in organizations))),
         "can_view_audit": bool(organization and user.has_perm("core.view_audit", organization)),
         "language_choices": language_choices(),
+        "site_links": links,
     }

@@ -8,16 +8,18 @@ from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from spaceforchange.core.models import Membership
+from spaceforchange.core.tenancy import organizations_of
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    """A person with one organisation goes straight to it; others choose (the layout's
+    ``my_organizations`` lists them, from the same query)."""
     if not request.user.is_authenticated:
         return redirect("account_login")
-    memberships = list(Membership.objects.filter(user=request.user, is_active=True).select_related("organization"))
-    if len(memberships) == 1:
-        return redirect("core:dashboard", org_slug=memberships[0].organization.slug)
-    return render(request, "web/home.html", {"memberships": memberships})
+    organizations = organizations_of(request)
+    if len(organizations) == 1:
+        return redirect(organizations[0].url)
+    return render(request, "web/home.html")
 
 
 @never_cache

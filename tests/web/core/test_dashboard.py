@@ -2,7 +2,7 @@ import pytest
 from django.test import Client
 
 from spaceforchange.core.models import Role
-from tests.factories import make_unit, make_user
+from tests.factories import make_member, make_unit, make_user
 from tests.web.core.conftest import soup
 
 pytestmark = pytest.mark.django_db
@@ -58,3 +58,28 @@ def test_non_members_get_404(org, other_org):
 
 def test_dashboard_refuses_post(org, client_as):
     assert client_as("admin").post(org.url("core:dashboard")).status_code == 405
+
+
+def test_dashboard_figures_follow_changes_at_once(org, client_as):
+    client = client_as("admin")
+    first = soup(client.get(org.url("core:dashboard")))
+    assert first.select_one('[data-count="units"]').get_text(strip=True) == "0"
+
+    make_unit(org.organization, "Health")
+    make_member(org.organization, roles=["owner"])
+    again = soup(client.get(org.url("core:dashboard")))
+
+    assert again.select_one('[data-count="units"]').get_text(strip=True) == "1"
+    assert again.select_one('[data-count="members"]').get_text(strip=True) == str(len(Role.values) + 1)
+    rows = {row["data-role"]: row.td.get_text(strip=True) for row in again.select("tr[data-role]")}
+    assert rows["owner"] == "2"
+
+
+def test_dashboard_is_rendered_for_each_viewer(org, client_as):
+    """Two people with different roles on the same dashboard see their own roles and links."""
+    owner_page = soup(client_as("owner").get(org.url("core:dashboard")))
+    admin_page = soup(client_as("admin").get(org.url("core:dashboard")))
+    assert [tag["data-role"] for tag in owner_page.select(".sfc-role-tag")] == ["owner"]
+    assert [tag["data-role"] for tag in admin_page.select(".sfc-role-tag")] == ["admin"]
+    assert admin_page.select_one('[data-count="invitations"]') is not None
+    assert owner_page.select_one('[data-count="invitations"]') is None

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from spaceforchange.core import services
+from spaceforchange.core.models import Organization
 from tests.factories import PASSWORD, make_member, make_organization
 from tests.web.web.conftest import soup_of
 
@@ -45,16 +47,16 @@ def test_skip_link_is_first_and_targets_main(client):
         (("admin",), [*ALL_SECTIONS, "Audit"]),
     ],
 )
-def test_primary_navigation_depends_on_role(client, all_sections_built, roles, expected):
+def test_primary_navigation_depends_on_role(client, roles, expected):
     response, _ = dashboard_as(client, roles=roles)
     soup = soup_of(response)
     assert nav_labels(soup) == expected
-    audit_url = all_sections_built("core:audit", kwargs={"org_slug": "northbay"})
+    audit_url = reverse("core:audit", kwargs={"org_slug": "northbay"})
     assert bool(soup.find("a", href=audit_url)) == ("Audit" in expected)
     assert response.context["can_view_audit"] == ("Audit" in expected)
 
 
-def test_navigation_marks_the_current_page_only(client, all_sections_built):
+def test_navigation_marks_the_current_page_only(client):
     response, _ = dashboard_as(client)
     nav = soup_of(response).find("nav", attrs={"aria-label": "Primary navigation"})
     current = nav.find_all(attrs={"aria-current": "page"})
@@ -150,3 +152,57 @@ def test_login_page_offers_sign_up_only_when_it_is_open(client, settings, open_s
     offers_signup = soup.find("a", href="/accounts/signup/") is not None
     assert offers_signup is open_signup
     assert ("Ask your organisation's administrator" in soup.get_text()) is not open_signup
+
+
+# --- Cached renderings: the header, the organisation switcher and the dashboard are cached per
+# process under everything they show, so a change shows on the very next page.
+
+
+def test_navigation_follows_a_change_of_roles_at_once(client):
+    admin = make_member(make_organization(name="Northbay", slug="northbay"), roles=["admin"])
+    response, membership = dashboard_as_member_of(client, admin.organization)
+    assert "Audit" not in nav_labels(soup_of(response))
+
+    services.set_member_roles(membership=membership, roles=["member", "oversight"])
+    soup = soup_of(client.get(reverse("core:dashboard", kwargs={"org_slug": "northbay"})))
+
+    assert nav_labels(soup) == [*ALL_SECTIONS, "Audit"]
+
+
+def test_navigation_marks_the_section_of_each_page(client):
+    dashboard_as(client)
+    soup = soup_of(client.get(reverse("core:units", kwargs={"org_slug": "northbay"})))
+    current = soup.find("nav", attrs={"aria-label": "Primary navigation"}).find_all(attrs={"aria-current": "page"})
+    assert [link.get_text(strip=True) for link in current] == ["Units"]
+
+
+def test_switcher_shows_a_renamed_organisation_at_once(client):
+    _response, membership = dashboard_as(client)
+    make_member(make_organization(name="Southport", slug="southport"), user=membership.user)
+    assert "Southport" in switcher_text(client)
+
+    Organization.objects.filter(slug="southport").update(name="Southport Agency")
+
+    assert "Southport Agency" in switcher_text(client)
+
+
+def test_header_and_switcher_follow_the_language(client):
+    dashboard_as(client)
+    client.post(reverse("set_language"), {"language": "nb", "next": "/"})
+    soup = soup_of(client.get(reverse("core:dashboard", kwargs={"org_slug": "northbay"})))
+    assert soup.html["lang"] == "nb"
+    nav = soup.find("nav", attrs={"aria-label": "Hovednavigasjon"})
+    assert nav is not None
+    assert nav.find("a").get_text(strip=True) == "Oversikt"
+    assert soup.select_one(".sfc-toolbar").get_text(" ", strip=True).startswith("Organisasjon:")
+
+
+def dashboard_as_member_of(client, organization):  # type: ignore[no-untyped-def]
+    membership = make_member(organization, roles=["member"])
+    client.force_login(membership.user)
+    return client.get(reverse("core:dashboard", kwargs={"org_slug": organization.slug})), membership
+
+
+def switcher_text(client) -> str:  # type: ignore[no-untyped-def]
+    soup = soup_of(client.get(reverse("core:dashboard", kwargs={"org_slug": "northbay"})))
+    return soup.select_one(".sfc-toolbar").get_text(" ", strip=True)
