@@ -11,10 +11,11 @@ One JSON line per case on stdout::
     {"benchmark": "http_pages", "case": "sqlite /healthz", "product_s": ..., "peer": "healthz ceiling",
      "peer_s": ..., "ratio": ..., "p50_ms": ..., "p95_ms": ..., "rps": ...}
 
-``product_s`` and ``peer_s`` are wall seconds per request at the given concurrency (1 / rps)
-for the page and for /healthz, so ``ratio`` = page throughput / ceiling throughput.
+``rps`` is the median over the rounds (pages taken in turn); ``product_s`` and ``peer_s`` are
+wall seconds per request at the given concurrency (1 / rps) for the page and for /healthz, so
+``ratio`` = page throughput / ceiling throughput.
 
-    .venv/bin/python benchmarks/http_pages.py [--requests 1500] [--seconds 20] [--databases sqlite,postgres]
+    .venv/bin/python benchmarks/http_pages.py [--requests 1500] [--seconds 20] [--rounds 3] [--databases sqlite,postgres]
 """
 
 from __future__ import annotations
@@ -160,29 +161,40 @@ def request(
         connection.close()
 
 
-def cookies_from(headers: http.client.HTTPMessage) -> dict[str, str]:
-    found = {}
+def apply_cookies(jar: dict[str, str], headers: http.client.HTTPMessage) -> None:
+    """Keep and drop cookies as a browser would: a cookie set empty or already expired is deleted."""
     for header in headers.get_all("Set-Cookie") or []:
         name, _, rest = header.partition("=")
-        found[name.strip()] = rest.split(";", 1)[0]
-    return found
+        value, _, attributes = rest.partition(";")
+        lowered = attributes.lower()
+        if not value or "max-age=0" in lowered or "expires=thu, 01 jan 1970" in lowered:
+            jar.pop(name.strip(), None)
+        else:
+            jar[name.strip()] = value
 
 
 def log_in(port: int) -> str:
-    """Sign in through the real login form; returns the Cookie header of the session."""
+    """Sign in through the real login form and open the page it leads to, as a browser would
+    (which also shows and clears the "signed in" message); returns the Cookie header."""
+    jar: dict[str, str] = {}
     status, headers, page = request(port, "GET", "/accounts/login/")
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
     if status != 200 or token is None:
         raise RuntimeError(f"login page answered {status} without a CSRF token")
-    jar = cookies_from(headers)
+    apply_cookies(jar, headers)
     form = urllib.parse.urlencode(
         {"login": LOGIN_EMAIL, "password": LOGIN_PASSWORD, "csrfmiddlewaretoken": token.group(1)}
     )
     form_headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": f"csrftoken={jar['csrftoken']}"}
     status, headers, _ = request(port, "POST", "/accounts/login/", form, form_headers)
-    jar |= cookies_from(headers)
+    apply_cookies(jar, headers)
     if status != 302 or "sessionid" not in jar:
         raise RuntimeError(f"signing in as {LOGIN_EMAIL} failed (status {status})")
+    cookie = "; ".join(f"{name}={value}" for name, value in jar.items())
+    status, headers, _ = request(port, "GET", headers["Location"], headers={"Cookie": cookie})
+    apply_cookies(jar, headers)
+    if status != 200 or "messages" in jar:
+        raise RuntimeError(f"the page after signing in answered {status} or kept its messages")
     return "; ".join(f"{name}={value}" for name, value in jar.items())
 
 
@@ -224,8 +236,14 @@ def hammer(port: int, path: str, cookie: str, *, requests: int, seconds: float, 
     return load
 
 
-def report(database: str, path: str, load: Load, ceiling_rps: float, extra: dict[str, object]) -> float:
-    rps = load.ok / load.elapsed if load.elapsed else 0.0
+def report(database: str, path: str, loads: list[Load], ceiling_rps: float | None, extra: dict[str, object]) -> float:
+    """One JSON line for a page: the median of its rounds' throughputs, latencies pooled.
+    Without ``ceiling_rps`` the page is the ceiling itself."""
+    rps = statistics.median(load.ok / load.elapsed if load.elapsed else 0.0 for load in loads)
+    ceiling_rps = ceiling_rps or rps
+    latencies = [latency for load in loads for latency in load.latencies]
+    statuses: Counter[int | str] = sum((load.statuses for load in loads), Counter())
+    pooled = Load(latencies=latencies, statuses=statuses)
     product_s = 1 / rps if rps else None
     peer_s = 1 / ceiling_rps if ceiling_rps else None
     line = {
@@ -235,16 +253,17 @@ def report(database: str, path: str, load: Load, ceiling_rps: float, extra: dict
         "peer": "healthz ceiling",
         "peer_s": round(peer_s, 6) if peer_s else None,
         "ratio": round(peer_s / product_s, 3) if product_s and peer_s else None,
-        "p50_ms": round(1000 * statistics.median(load.latencies), 2) if load.latencies else None,
-        "p95_ms": load.percentile_ms(0.95),
+        "p50_ms": round(1000 * statistics.median(latencies), 2) if latencies else None,
+        "p95_ms": pooled.percentile_ms(0.95),
         "rps": round(rps, 1),
-        "requests": sum(load.statuses.values()),
-        "statuses": {str(key): value for key, value in load.statuses.items()},
+        "rps_rounds": [round(load.ok / load.elapsed, 1) if load.elapsed else 0.0 for load in loads],
+        "requests": sum(statuses.values()),
+        "statuses": {str(key): value for key, value in statuses.items()},
         **extra,
     }
     print(json.dumps(line), flush=True)
-    if load.statuses.keys() - {200}:
-        print(f"{database} {path}: answers other than 200: {dict(load.statuses)}", file=sys.stderr)
+    if statuses.keys() - {200}:
+        print(f"{database} {path}: answers other than 200: {dict(statuses)}", file=sys.stderr)
     return rps
 
 
@@ -257,17 +276,23 @@ def bench_database(database: str, options: argparse.Namespace) -> None:
         port = free_port()
         with running_server(env, port, Path(var_dir) / "server.log"):
             cookie = log_in(port)
-            ceiling_rps = 0.0
             clients = options.concurrency
-            for path in PAGES:
-                session = "" if path == "/healthz" else cookie
-                hammer(port, path, session, requests=clients, seconds=10, concurrency=clients)  # warm-up
-                load = hammer(
-                    port, path, session, requests=options.requests, seconds=options.seconds, concurrency=clients
-                )
-                extra = {"concurrency": clients, "workers": 2, "data": data, "load_1m": round(os.getloadavg()[0], 2)}
-                rps = report(database, path, load, ceiling_rps or load.ok / load.elapsed, extra)
-                ceiling_rps = ceiling_rps or rps
+            loads: dict[str, list[Load]] = {path: [] for path in PAGES}
+            # Rounds take the pages in turn, so a slow spell of a shared machine falls on
+            # every page alike instead of on whichever page was running.
+            for _round in range(options.rounds):
+                for path in PAGES:
+                    session = "" if path == "/healthz" else cookie
+                    hammer(port, path, session, requests=clients, seconds=10, concurrency=clients)  # warm-up
+                    loads[path].append(
+                        hammer(
+                            port, path, session, requests=options.requests, seconds=options.seconds, concurrency=clients
+                        )
+                    )
+            extra = {"concurrency": clients, "workers": 2, "rounds": options.rounds, "data": data}
+            ceiling_rps = report(database, "/healthz", loads["/healthz"], None, extra)
+            for path in PAGES[1:]:
+                report(database, path, loads[path], ceiling_rps, extra | {"load_1m": round(os.getloadavg()[0], 2)})
 
 
 def main() -> None:
@@ -275,6 +300,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=1500, help="requests per case (default 1500)")
     parser.add_argument("--seconds", type=float, default=20, help="time limit per case (default 20)")
     parser.add_argument("--concurrency", type=int, default=20, help="client threads (default 20)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds over all pages; the median counts (default 3)")
     parser.add_argument("--databases", default="sqlite,postgres", help="comma-separated: sqlite, postgres")
     options = parser.parse_args()
     for database in options.databases.split(","):
