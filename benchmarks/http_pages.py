@@ -15,7 +15,8 @@ One JSON line per case on stdout::
 wall seconds per request at the given concurrency (1 / rps) for the page and for /healthz, so
 ``ratio`` = page throughput / ceiling throughput.
 
-    .venv/bin/python benchmarks/http_pages.py [--requests 1500] [--seconds 20] [--rounds 3] [--databases sqlite,postgres]
+    .venv/bin/python benchmarks/http_pages.py [--requests 1500] [--seconds 20] [--rounds 3]
+        [--databases sqlite,postgres]
 """
 
 from __future__ import annotations
