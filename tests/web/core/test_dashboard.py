@@ -83,3 +83,15 @@ def test_dashboard_is_rendered_for_each_viewer(org, client_as):
     assert [tag["data-role"] for tag in admin_page.select(".sfc-role-tag")] == ["admin"]
     assert admin_page.select_one('[data-count="invitations"]') is not None
     assert owner_page.select_one('[data-count="invitations"]') is None
+
+
+def test_dashboard_costs_four_queries_however_big_the_organisation(org, client_as, django_assert_num_queries):
+    """Session, person, membership (with the switcher's organisations) and the figures."""
+    client = client_as("admin")
+    client.get(org.url("core:dashboard"))
+    for number in range(5):
+        make_unit(org.organization, f"Unit {number}")
+        make_member(org.organization, roles=["member", "owner"])
+    with django_assert_num_queries(4):
+        response = client.get(org.url("core:dashboard"))
+    assert response.status_code == 200
