@@ -164,3 +164,52 @@ def make_pack(
     text = pack_yaml(key, data)
     outcomes = framework_services.import_packs(files=[("test.yaml", text)], organization=organization, user=user)
     return outcomes[0].version
+
+
+# --- Survey campaigns --------------------------------------------------------------------------
+
+
+def make_campaign(
+    organization: Organization | None = None,
+    *,
+    version=None,  # a PackVersion; a new global pack with the instrument "scan" when None
+    status: str = "open",
+    **options: object,
+):  # -> Campaign
+    """A campaign of the test pack's "scan" instrument for the whole organisation, open for a week."""
+    import datetime
+
+    from django.utils import timezone
+
+    from spaceforchange.assessments import services as assessment_services
+
+    organization = organization or make_organization()
+    version = version or make_pack()
+    now = timezone.now()
+    fields: dict[str, object] = {
+        "title": f"Scan {next(_counter)}",
+        "instrument_key": "scan",
+        "pack_key": version.pack.key,
+        "opens_at": now - datetime.timedelta(days=1),
+        "closes_at": now + datetime.timedelta(days=7),
+        "created_by": None,
+        **options,
+    }
+    campaign = assessment_services.create_campaign(organization=organization, **fields)
+    if status in ("open", "closed"):
+        campaign = assessment_services.open_campaign(campaign=campaign)
+    if status == "closed":
+        campaign = assessment_services.close_campaign(campaign=campaign)
+    return campaign
+
+
+def make_response(campaign, answers: dict | None = None, *, submit: bool = True):  # -> Response
+    """A response through the campaign's shared link, answered (all 4 on the scale by default)."""
+    from spaceforchange.assessments import response_services as assessment_responses
+    from spaceforchange.assessments import services as assessment_services
+
+    token = assessment_services.create_shared_link(campaign=campaign)
+    response, _resume = assessment_responses.start_response(token=token)
+    answers = {"r1": 4, "r2": 2, "o1": 5, "o2": 3} if answers is None else answers
+    response = assessment_responses.save_answers(response=response, answers=answers)
+    return assessment_responses.submit_response(response=response) if submit else response

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "spaceforchange.core",
     "spaceforchange.frameworks",
     "spaceforchange.portfolio",
+    "spaceforchange.assessments",
     "spaceforchange.api",
     "spaceforchange.web",
 ]
