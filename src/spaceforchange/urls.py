@@ -17,6 +17,7 @@ organization_patterns = [
     path("", include("spaceforchange.core.urls")),
     path("frameworks/", include("spaceforchange.frameworks.urls")),
     path("initiatives/", include("spaceforchange.portfolio.urls")),
+    path("assessments/", include("spaceforchange.assessments.urls")),
 ]
 
 urlpatterns = [
@@ -27,6 +28,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("spaceforchange.core.account_urls")),
     path("invitations/", include("spaceforchange.core.invitation_urls")),
+    # Survey respondents answer without an account: their link's token is the only key.
+    path("respond/", include("spaceforchange.assessments.respond_urls")),
     path("api/v1/", api.urls),
     path("o/<slug:org_slug>/", include(organization_patterns)),
     path("django-admin/", admin.site.urls),

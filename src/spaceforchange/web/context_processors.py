@@ -35,6 +35,7 @@ PRIMARY_NAV: tuple[tuple[str, Promise, str | None, bool], ...] = (
     ("core:units", _("Units"), "core.view_units", True),
     ("core:members", _("Members"), "core.view_members", True),
     ("portfolio:initiatives", _("Initiatives"), "portfolio.view_initiatives", True),
+    ("assessments:campaigns", _("Assessments"), "assessments.view_campaigns", True),
     ("frameworks:library", _("Framework library"), None, True),
     ("core:audit", _("Audit"), "core.view_audit", True),
 )

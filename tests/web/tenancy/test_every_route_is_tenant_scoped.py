@@ -70,6 +70,7 @@ FOREIGN_OBJECTS: dict[str, Callable[[Organization], Any]] = {
     "invitation_id": lambda other: (
         core_services.create_invitation(organization=other, created_by=None, roles=["member"])[0].pk
     ),
+    "campaign_id": lambda other: factories.make_campaign(other).pk,
 }
 
 PARAMETER = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>|\{(?P<api_name>\w+)\}")
