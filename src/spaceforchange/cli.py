@@ -240,6 +240,13 @@ delegated(
     "List, show, import, export and validate framework packs.",
 )
 delegated(
+    "assessments",
+    "assessments",
+    "Create survey campaigns of pack instruments and print their results.\n\n"
+    "Example: sfc assessments results 12 --group-by unit --format csv",
+    "Create survey campaigns and print their results.",
+)
+delegated(
     "export-person",
     "export_person",
     "Export everything stored about one person (by email address) as JSON, for a data subject access request.",

@@ -18,6 +18,7 @@ COMMANDS = [
     "createadmin",
     "check",
     "frameworks",
+    "assessments",
     "export-person",
     "erase-person",
     "manage",
@@ -26,6 +27,7 @@ DELEGATED = {
     "seed-demo": "seed_demo",
     "worker": "db_worker",
     "frameworks": "frameworks",
+    "assessments": "assessments",
     "export-person": "export_person",
     "erase-person": "erase_person",
 }
