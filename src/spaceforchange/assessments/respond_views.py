@@ -29,7 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from spaceforchange.assessments import domain, respond_forms
 from spaceforchange.assessments.domain import Availability
-from spaceforchange.assessments.models import Campaign, CampaignInvitation, Response
+from spaceforchange.assessments.models import Campaign, Response
 from spaceforchange.assessments.response_services import (
     REFUSALS,
     resume_response,
@@ -37,7 +37,7 @@ from spaceforchange.assessments.response_services import (
     start_response,
     submit_response,
 )
-from spaceforchange.assessments.selectors import answers_of, comments_of, instrument_of
+from spaceforchange.assessments.selectors import answers_of, comments_of, instrument_of, link_target
 from spaceforchange.assessments.services import local_time
 from spaceforchange.frameworks.selectors import parsed_pack
 
@@ -87,18 +87,11 @@ def _language(campaign: Campaign) -> str:
 
 
 def _link_target(token: str) -> tuple[Campaign, bool] | None:
-    """The campaign a link token leads to and whether it is a personal link, without writing anything.
-
-    The services offer no read for this (``start_response`` writes), so the page reads it here.
-    """
+    """The campaign a link token leads to and whether it is a personal link, without writing anything."""
     if not token or len(token) > TOKEN_MAX_LENGTH:
         return None
-    digest = domain.hash_token(token)
-    invitation = CampaignInvitation.objects.select_related("campaign__organization").filter(token_hash=digest).first()
-    if invitation is not None:
-        return invitation.campaign, True
-    campaign = Campaign.objects.select_related("organization").filter(shared_link_token_hash=digest).first()
-    return (campaign, False) if campaign is not None else None
+    target = link_target(token)
+    return (target.campaign, target.invitation is not None) if target is not None else None
 
 
 def _unavailable(request: HttpRequest, campaign: Campaign) -> HttpResponse | None:

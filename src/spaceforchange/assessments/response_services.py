@@ -30,7 +30,7 @@ from spaceforchange.assessments.models import (
     Response,
     ResponseStatus,
 )
-from spaceforchange.assessments.selectors import instrument_of
+from spaceforchange.assessments.selectors import instrument_of, link_target
 from spaceforchange.assessments.services import Errors, local_time
 from spaceforchange.core.models import User
 from spaceforchange.frameworks.schema import Instrument
@@ -107,16 +107,13 @@ def start_response(*, token: str, user: User | AnonymousUser | None = None) -> t
     is issued (None). A shared link starts a new draft and returns its resume token, shown once;
     in a named campaign a signed-in person gets their own response back (None) instead.
     """
-    digest = domain.hash_token(token or "")
-    invitation = CampaignInvitation.objects.select_related("campaign__organization").filter(token_hash=digest).first()
-    if invitation is not None:
-        _check_accepting(invitation.campaign)
-        return _invited_response(invitation, token, _person(user)), None
-    campaign = Campaign.objects.select_related("organization").filter(shared_link_token_hash=digest).first()
-    if campaign is None:
+    target = link_target(token)
+    if target is None:
         raise ValidationError(REFUSALS["invalid"], code="invalid")
-    _check_accepting(campaign)
-    return _shared_response(campaign, _person(user))
+    _check_accepting(target.campaign)
+    if target.invitation is not None:
+        return _invited_response(target.invitation, token, _person(user)), None
+    return _shared_response(target.campaign, _person(user))
 
 
 def resume_response(*, resume_token: str) -> Response:

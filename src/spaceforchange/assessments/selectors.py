@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import QuerySet
 
+from spaceforchange.assessments import domain
 from spaceforchange.assessments.domain import AnswerMatrix, RespondentRow
 from spaceforchange.assessments.models import (
     Answer,
@@ -28,6 +31,26 @@ def campaigns_for(organization: Organization, *, status: str | None = None) -> Q
     if status:
         queryset = queryset.filter(status=status)
     return queryset.order_by("-opens_at", "-pk")
+
+
+@dataclass(frozen=True)
+class LinkTarget:
+    """Where a respondent's link leads: its campaign, and its invitation when it is a personal link."""
+
+    campaign: Campaign
+    invitation: CampaignInvitation | None
+
+
+def link_target(token: str) -> LinkTarget | None:
+    """The campaign a personal or shared link token leads to, or None; reads only, so a page can
+    describe the survey before anything is started. Links are bearer secrets: only their hashes
+    are stored, so the lookup hashes the token."""
+    digest = domain.hash_token(token or "")
+    invitation = CampaignInvitation.objects.select_related("campaign__organization").filter(token_hash=digest).first()
+    if invitation is not None:
+        return LinkTarget(campaign=invitation.campaign, invitation=invitation)
+    shared = Campaign.objects.select_related("organization").filter(shared_link_token_hash=digest).first()
+    return LinkTarget(campaign=shared, invitation=None) if shared is not None else None
 
 
 def campaign(organization: Organization, campaign_id: int) -> Campaign:
