@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.campaign_list, name="campaigns"),
     path("new/", views.campaign_new, name="campaign_new"),
     path("<int:campaign_id>/", views.campaign_detail, name="campaign"),
+    path("<int:campaign_id>/results/", views.campaign_results, name="campaign_results"),
     path("<int:campaign_id>/open/", views.campaign_open, name="campaign_open"),
     path("<int:campaign_id>/close/", views.campaign_close, name="campaign_close"),
     path("<int:campaign_id>/shared-link/", views.campaign_shared_link, name="campaign_shared_link"),
