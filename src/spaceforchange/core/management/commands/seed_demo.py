@@ -26,6 +26,7 @@ SEED_STEPS: list[str] = [
     "spaceforchange.core.management.commands.seed_demo.seed_northbay_people",
     "spaceforchange.core.management.commands.seed_demo.seed_southport",
     "spaceforchange.portfolio.demo.seed",
+    "spaceforchange.assessments.demo.seed",
 ]
 
 
