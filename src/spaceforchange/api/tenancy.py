@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja.errors import HttpError
@@ -24,6 +25,15 @@ def organization_from(request: HttpRequest, org_slug: str) -> Organization:
     request.organization = membership.organization  # type: ignore[attr-defined]
     request.membership = membership  # type: ignore[attr-defined]
     return membership.organization
+
+
+def permitted_organization(request: HttpRequest, org_slug: str, permission: str) -> Organization:
+    """The organisation named in the route (404 for non-members), once the caller is known to hold
+    ``permission`` in it (403 otherwise)."""
+    organization = organization_from(request, org_slug)
+    if not request.user.has_perm(permission, organization):
+        raise PermissionDenied(_("Your role in this organisation does not allow this."))
+    return organization
 
 
 def _caller(request: HttpRequest) -> Any:

@@ -24,7 +24,7 @@ from ninja.pagination import paginate
 from pydantic import ConfigDict
 
 from spaceforchange.api.pagination import LimitOffsetPagination
-from spaceforchange.api.tenancy import organization_from
+from spaceforchange.api.tenancy import organization_from, permitted_organization
 from spaceforchange.assessments import domain, selectors, services
 from spaceforchange.assessments.models import Campaign, CampaignStatus
 from spaceforchange.assessments.results import campaign_results
@@ -184,13 +184,6 @@ class ResultsOut(Schema):
 # --- Helpers --------------------------------------------------------------------------------
 
 
-def _organization(request: HttpRequest, org_slug: str, permission: str) -> Organization:
-    organization = organization_from(request, org_slug)
-    if not request.user.has_perm(permission, organization):
-        raise PermissionDenied(_("Your role in this organisation does not allow this."))
-    return organization
-
-
 def _campaign(organization: Organization, campaign_id: int) -> Campaign:
     try:
         return selectors.campaign(organization, campaign_id)
@@ -227,7 +220,7 @@ def _body_targets(organization: Organization, payload: CampaignIn) -> tuple[Unit
 )
 @paginate(LimitOffsetPagination)
 def list_campaigns(request: HttpRequest, org_slug: str, filters: Query[CampaignFilter]) -> QuerySet[Campaign]:
-    organization = _organization(request, org_slug, "assessments.view_campaigns")
+    organization = permitted_organization(request, org_slug, "assessments.view_campaigns")
     return selectors.campaigns_for(organization, status=filters.status)
 
 
@@ -240,7 +233,7 @@ def list_campaigns(request: HttpRequest, org_slug: str, filters: Query[CampaignF
     "is created. A `unit_id` or `initiative_id` the organisation does not have is an invalid value.",
 )
 def create_campaign(request: HttpRequest, org_slug: str, payload: CampaignIn) -> Status[Campaign]:
-    organization = _organization(request, org_slug, "assessments.add_campaign")
+    organization = permitted_organization(request, org_slug, "assessments.add_campaign")
     unit, initiative = _body_targets(organization, payload)
     opens_at = payload.opens_at or timezone.now()
     campaign = services.create_campaign(
@@ -269,7 +262,7 @@ def create_campaign(request: HttpRequest, org_slug: str, payload: CampaignIn) ->
     "404 when the organisation has no campaign with this id (also when another organisation has).",
 )
 def get_campaign(request: HttpRequest, org_slug: str, campaign_id: int = CAMPAIGN_ID) -> Campaign:
-    organization = _organization(request, org_slug, "assessments.view_campaigns")
+    organization = permitted_organization(request, org_slug, "assessments.view_campaigns")
     return _campaign(organization, campaign_id)
 
 

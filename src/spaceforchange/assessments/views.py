@@ -14,7 +14,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -29,10 +28,8 @@ from spaceforchange.assessments.forms import CampaignFilterForm, CampaignForm, I
 from spaceforchange.assessments.models import Campaign, CampaignInvitation, Response, ResponseStatus
 from spaceforchange.assessments.results import campaign_results as compute_results
 from spaceforchange.core.models import Organization, User
-from spaceforchange.core.permissions import remember_roles
 from spaceforchange.core.selectors import organization_zone
-from spaceforchange.core.tenancy import organization_of
-from spaceforchange.core.views import add_service_errors
+from spaceforchange.core.views import add_service_errors, paginate, permitted_organization
 from spaceforchange.frameworks.models import PackVersion
 from spaceforchange.frameworks.schema import ItemKind, Pack
 from spaceforchange.frameworks.selectors import effective_packs, parsed_pack
@@ -43,20 +40,6 @@ NEW_LINKS_SESSION_KEY = "sfc_campaign_links"
 RADAR_SIZE = 320
 RADAR_RADIUS = 110
 WEAKEST_SHOWN = 2
-
-
-def _organization(request: HttpRequest, permission: str) -> Organization:
-    """The request's organisation, once the person is known to hold ``permission`` in it."""
-    organization = organization_of(request)
-    remember_roles(request.user, getattr(request, "membership", None))
-    if not request.user.has_perm(permission, organization):
-        raise PermissionDenied
-    return organization
-
-
-def _page(request: HttpRequest, items: QuerySet[Any], per_page: int) -> tuple[Page, list[Any]]:
-    page = Paginator(items, per_page).get_page(request.GET.get("page"))
-    return page, list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
 
 
 def respondent_link(request: HttpRequest, token: str) -> str:
@@ -141,11 +124,11 @@ def _language_names(codes: Iterable[str]) -> list[str]:
 
 @require_GET
 def campaign_list(request: HttpRequest, org_slug: str) -> HttpResponse:
-    organization = _organization(request, "assessments.view_campaigns")
+    organization = permitted_organization(request, "assessments.view_campaigns")
     form = CampaignFilterForm(request.GET)
     form.is_valid()
     filters = form.filters()
-    page, page_range = _page(request, _campaign_list(organization, **filters), CAMPAIGNS_PER_PAGE)
+    page, page_range = paginate(request, _campaign_list(organization, **filters), CAMPAIGNS_PER_PAGE)
     labels = _instrument_labels(page.object_list, get_language())
     rows = [(campaign, labels.get((campaign.pack_version_id, campaign.instrument_key), "")) for campaign in page]
     context = {
@@ -162,7 +145,7 @@ def campaign_list(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def campaign_new(request: HttpRequest, org_slug: str) -> HttpResponse:
-    organization = _organization(request, "assessments.add_campaign")
+    organization = permitted_organization(request, "assessments.add_campaign")
     form = CampaignForm(
         request.POST if request.method == "POST" else None,
         organization=organization,
@@ -207,7 +190,7 @@ def _detail_context(request: HttpRequest, organization: Organization, campaign: 
     language = get_language()
     pack = parsed_pack(campaign.pack_version)
     instrument = selectors.instrument_of(campaign)
-    page, page_range = _page(request, _invitations(campaign), INVITATIONS_PER_PAGE)
+    page, page_range = paginate(request, _invitations(campaign), INVITATIONS_PER_PAGE)
     return {
         "organization": organization,
         "campaign": campaign,
@@ -225,7 +208,7 @@ def _detail_context(request: HttpRequest, organization: Organization, campaign: 
 
 @require_GET
 def campaign_detail(request: HttpRequest, org_slug: str, campaign_id: int) -> HttpResponse:
-    organization = _organization(request, "assessments.view_campaigns")
+    organization = permitted_organization(request, "assessments.view_campaigns")
     campaign = _campaign_or_404(organization, campaign_id)
     context = _detail_context(request, organization, campaign)
     context["invite_form"] = InviteForm() if context["can_change"] else None
@@ -242,7 +225,7 @@ def _done(campaign: Campaign) -> HttpResponse:
 
 @require_POST
 def campaign_open(request: HttpRequest, org_slug: str, campaign_id: int) -> HttpResponse:
-    campaign = _changeable(request, _organization(request, "assessments.view_campaigns"), campaign_id)
+    campaign = _changeable(request, permitted_organization(request, "assessments.view_campaigns"), campaign_id)
     try:
         services.open_campaign(campaign=campaign)
     except ValidationError as error:
@@ -254,7 +237,7 @@ def campaign_open(request: HttpRequest, org_slug: str, campaign_id: int) -> Http
 
 @require_POST
 def campaign_close(request: HttpRequest, org_slug: str, campaign_id: int) -> HttpResponse:
-    campaign = _changeable(request, _organization(request, "assessments.view_campaigns"), campaign_id)
+    campaign = _changeable(request, permitted_organization(request, "assessments.view_campaigns"), campaign_id)
     services.close_campaign(campaign=campaign)
     messages.success(request, _("The campaign is closed: no answers are taken or changed any more."))
     return _done(campaign)
@@ -262,7 +245,7 @@ def campaign_close(request: HttpRequest, org_slug: str, campaign_id: int) -> Htt
 
 @require_POST
 def campaign_shared_link(request: HttpRequest, org_slug: str, campaign_id: int) -> HttpResponse:
-    campaign = _changeable(request, _organization(request, "assessments.view_campaigns"), campaign_id)
+    campaign = _changeable(request, permitted_organization(request, "assessments.view_campaigns"), campaign_id)
     try:
         token = services.create_shared_link(campaign=campaign)
     except ValidationError as error:
@@ -275,7 +258,7 @@ def campaign_shared_link(request: HttpRequest, org_slug: str, campaign_id: int) 
 
 @require_POST
 def campaign_invite(request: HttpRequest, org_slug: str, campaign_id: int) -> HttpResponse:
-    organization = _organization(request, "assessments.view_campaigns")
+    organization = permitted_organization(request, "assessments.view_campaigns")
     campaign = _changeable(request, organization, campaign_id)
     form = InviteForm(request.POST)
     if form.is_valid():
@@ -386,7 +369,7 @@ def _attribute_names(campaign: Campaign) -> list[str]:
 
 @require_GET
 def campaign_results(request: HttpRequest, org_slug: str, campaign_id: int) -> HttpResponse:
-    organization = _organization(request, "assessments.view_campaigns")
+    organization = permitted_organization(request, "assessments.view_campaigns")
     campaign = _campaign_or_404(organization, campaign_id)
     if not request.user.has_perm("assessments.view_results", campaign):
         raise PermissionDenied

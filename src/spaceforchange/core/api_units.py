@@ -11,7 +11,7 @@ real type through the pagination wrapper.
 from datetime import datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
@@ -19,7 +19,7 @@ from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from spaceforchange.api.pagination import LimitOffsetPagination
-from spaceforchange.api.tenancy import organization_from
+from spaceforchange.api.tenancy import permitted_organization
 from spaceforchange.core import selectors, services
 from spaceforchange.core.models import Membership, Organization, Role, Unit, UnitKind
 
@@ -161,13 +161,6 @@ class MemberPatch(Schema):
 # --- Helpers --------------------------------------------------------------------------------
 
 
-def _organization(request: HttpRequest, org_slug: str, permission: str) -> Organization:
-    organization = organization_from(request, org_slug)
-    if not request.user.has_perm(permission, organization):
-        raise PermissionDenied(_("Your role in this organisation does not allow this."))
-    return organization
-
-
 def _unit(organization: Organization, unit_id: int) -> Unit:
     unit = selectors.unit_of(organization, unit_id)
     if unit is None:
@@ -214,7 +207,7 @@ def _node_out(node: selectors.UnitNode) -> dict[str, Any]:
     "sub-units, and units under the same parent are sorted by name. Any member.",
 )
 def list_units(request: HttpRequest, org_slug: str) -> list[dict[str, Any]]:
-    organization = _organization(request, org_slug, "core.view_units")
+    organization = permitted_organization(request, org_slug, "core.view_units")
     return [_node_out(node) for node in selectors.walk(selectors.unit_tree(organization))]
 
 
@@ -226,7 +219,7 @@ def list_units(request: HttpRequest, org_slug: str) -> list[dict[str, Any]]:
     "Any member. 404 when the organisation has no unit with this id.",
 )
 def get_unit(request: HttpRequest, org_slug: str, unit_id: int = UNIT_ID) -> dict[str, Any]:
-    organization = _organization(request, org_slug, "core.view_units")
+    organization = permitted_organization(request, org_slug, "core.view_units")
     return _unit_out(organization, _unit(organization, unit_id).pk)
 
 
@@ -238,7 +231,7 @@ def get_unit(request: HttpRequest, org_slug: str, unit_id: int = UNIT_ID) -> dic
     "a `parent_id` that is not one of the organisation's units is an invalid value (422).",
 )
 def create_unit(request: HttpRequest, org_slug: str, payload: UnitIn) -> Status[dict[str, Any]]:
-    organization = _organization(request, org_slug, "core.manage_units")
+    organization = permitted_organization(request, org_slug, "core.manage_units")
     parent = _body_unit(organization, payload.parent_id, "parent_id")
     unit = services.create_unit(organization=organization, name=payload.name, kind=payload.kind.value, parent=parent)
     return Status(201, _unit_out(organization, unit.pk))
@@ -254,7 +247,7 @@ def create_unit(request: HttpRequest, org_slug: str, payload: UnitIn) -> Status[
     "404 when the organisation has no unit with this id.",
 )
 def update_unit(request: HttpRequest, org_slug: str, payload: UnitPatch, unit_id: int = UNIT_ID) -> dict[str, Any]:
-    organization = _organization(request, org_slug, "core.manage_units")
+    organization = permitted_organization(request, org_slug, "core.manage_units")
     unit = _unit(organization, unit_id)
     given = payload.model_fields_set
     parent = _body_unit(organization, payload.parent_id, "parent_id") if "parent_id" in given else unit.parent
@@ -275,7 +268,7 @@ def update_unit(request: HttpRequest, org_slug: str, payload: UnitPatch, unit_id
     "in use elsewhere, is refused (422); move those first. 404 when the organisation has no unit with this id.",
 )
 def delete_unit(request: HttpRequest, org_slug: str, unit_id: int = UNIT_ID) -> Status[None]:
-    organization = _organization(request, org_slug, "core.manage_units")
+    organization = permitted_organization(request, org_slug, "core.manage_units")
     services.delete_unit(unit=_unit(organization, unit_id))
     return Status(204, None)
 
@@ -293,7 +286,7 @@ def delete_unit(request: HttpRequest, org_slug: str, unit_id: int = UNIT_ID) -> 
 )
 @paginate(LimitOffsetPagination)
 def list_members(request: HttpRequest, org_slug: str, filters: Query[MemberFilter]) -> QuerySet[Membership]:
-    organization = _organization(request, org_slug, "core.view_members")
+    organization = permitted_organization(request, org_slug, "core.view_members")
     unit = _unit(organization, filters.unit_id) if filters.unit_id is not None else None
     return selectors.member_list(
         organization,
@@ -320,7 +313,7 @@ def _member(organization: Organization, membership_id: int) -> Membership:
     "Any member. 404 when the organisation has no membership with this id.",
 )
 def get_member(request: HttpRequest, org_slug: str, membership_id: int = MEMBERSHIP_ID) -> Membership:
-    organization = _organization(request, org_slug, "core.view_members")
+    organization = permitted_organization(request, org_slug, "core.view_members")
     return _member(organization, membership_id)
 
 
@@ -336,7 +329,7 @@ def get_member(request: HttpRequest, org_slug: str, membership_id: int = MEMBERS
 def update_member(
     request: HttpRequest, org_slug: str, payload: MemberPatch, membership_id: int = MEMBERSHIP_ID
 ) -> Membership:
-    organization = _organization(request, org_slug, "core.manage_members")
+    organization = permitted_organization(request, org_slug, "core.manage_members")
     membership = _member(organization, membership_id)
     given = payload.model_fields_set
     services.change_member(

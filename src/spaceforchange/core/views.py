@@ -44,7 +44,7 @@ AUDIT_ENTRIES_PER_PAGE = 50
 NEW_INVITATION_SESSION_KEY = "sfc_new_invitation"
 
 
-def _organization(request: HttpRequest, permission: str) -> Organization:
+def permitted_organization(request: HttpRequest, permission: str) -> Organization:
     """The request's organisation, once the person is known to hold ``permission`` in it."""
     organization = organization_of(request)
     remember_roles(request.user, getattr(request, "membership", None))
@@ -75,7 +75,8 @@ def _attempt(form: Any, write: Callable[[], Any]) -> bool:
     return True
 
 
-def _page(request: HttpRequest, items: QuerySet[Any], per_page: int) -> tuple[Page, list[Any]]:
+def paginate(request: HttpRequest, items: QuerySet[Any], per_page: int) -> tuple[Page, list[Any]]:
+    """The requested page of ``items`` and the page numbers to offer (gaps elided)."""
     page = Paginator(items, per_page).get_page(request.GET.get("page"))
     return page, list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
 
@@ -85,7 +86,7 @@ def _page(request: HttpRequest, items: QuerySet[Any], per_page: int) -> tuple[Pa
 
 @require_GET
 def dashboard(request: HttpRequest, org_slug: str) -> HttpResponse:
-    organization = _organization(request, "core.view_organization")
+    organization = permitted_organization(request, "core.view_organization")
     can_view_invitations = _can(request, "core.view_invitations", organization)
     summary = selectors.organization_summary(organization, include_invitations=can_view_invitations)
     my_roles = request.membership.ordered_roles()  # type: ignore[attr-defined]
@@ -120,7 +121,7 @@ def dashboard(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def units(request: HttpRequest, org_slug: str) -> HttpResponse:
-    organization = _organization(request, "core.view_units")
+    organization = permitted_organization(request, "core.view_units")
     can_manage = _can(request, "core.manage_units", organization)
     form = None
     if can_manage:
@@ -151,7 +152,7 @@ def _unit_or_404(organization: Organization, unit_id: int) -> Any:
 
 @require_http_methods(["GET", "POST"])
 def unit_edit(request: HttpRequest, org_slug: str, unit_id: int) -> HttpResponse:
-    organization = _organization(request, "core.manage_units")
+    organization = permitted_organization(request, "core.manage_units")
     unit = _unit_or_404(organization, unit_id)
     initial = {"name": unit.name, "kind": unit.kind, "parent": unit.parent_id}
     form = UnitForm(
@@ -175,7 +176,7 @@ def _is_empty(unit: Any) -> bool:
 
 @require_POST
 def unit_delete(request: HttpRequest, org_slug: str, unit_id: int) -> HttpResponse:
-    organization = _organization(request, "core.manage_units")
+    organization = permitted_organization(request, "core.manage_units")
     unit = _unit_or_404(organization, unit_id)
     name = unit.name
     try:
@@ -192,10 +193,10 @@ def unit_delete(request: HttpRequest, org_slug: str, unit_id: int) -> HttpRespon
 
 @require_GET
 def members(request: HttpRequest, org_slug: str) -> HttpResponse:
-    organization = _organization(request, "core.view_members")
+    organization = permitted_organization(request, "core.view_members")
     form = MemberFilterForm(request.GET, organization=organization)
     form.is_valid()
-    page, page_range = _page(request, selectors.member_list(organization, **form.filters()), MEMBERS_PER_PAGE)
+    page, page_range = paginate(request, selectors.member_list(organization, **form.filters()), MEMBERS_PER_PAGE)
     context = {
         "organization": organization,
         "form": form,
@@ -215,7 +216,7 @@ def _member_or_404(organization: Organization, membership_id: int) -> Any:
 
 @require_http_methods(["GET", "POST"])
 def member_edit(request: HttpRequest, org_slug: str, membership_id: int) -> HttpResponse:
-    organization = _organization(request, "core.manage_members")
+    organization = permitted_organization(request, "core.manage_members")
     membership = _member_or_404(organization, membership_id)
     initial = {"roles": sorted(membership.role_set), "unit": membership.unit_id, "title": membership.title}
     form = MemberForm(request.POST if request.method == "POST" else None, organization=organization, initial=initial)
@@ -234,7 +235,7 @@ def member_edit(request: HttpRequest, org_slug: str, membership_id: int) -> Http
 
 
 def _set_active(request: HttpRequest, membership_id: int, *, active: bool) -> HttpResponse:
-    organization = _organization(request, "core.manage_members")
+    organization = permitted_organization(request, "core.manage_members")
     membership = _member_or_404(organization, membership_id)
     try:
         if active:
@@ -266,7 +267,7 @@ def member_reactivate(request: HttpRequest, org_slug: str, membership_id: int) -
 
 @require_http_methods(["GET", "POST"])
 def invitations(request: HttpRequest, org_slug: str) -> HttpResponse:
-    organization = _organization(request, "core.view_invitations")
+    organization = permitted_organization(request, "core.view_invitations")
     can_invite = _can(request, "core.invite_members", organization)
     if request.method == "POST" and not can_invite:
         raise PermissionDenied
@@ -286,7 +287,7 @@ def invitations(request: HttpRequest, org_slug: str) -> HttpResponse:
     filter_form = InvitationFilterForm(request.GET)
     filter_form.is_valid()
     status = getattr(filter_form, "cleaned_data", {}).get("status", "")
-    page, page_range = _page(request, selectors.invitation_list(organization, status=status), INVITATIONS_PER_PAGE)
+    page, page_range = paginate(request, selectors.invitation_list(organization, status=status), INVITATIONS_PER_PAGE)
     context = {
         "organization": organization,
         "form": form,
@@ -329,7 +330,7 @@ def _create_invitation(request: HttpRequest, organization: Organization, form: I
 
 @require_POST
 def invitation_revoke(request: HttpRequest, org_slug: str, invitation_id: int) -> HttpResponse:
-    organization = _organization(request, "core.invite_members")
+    organization = permitted_organization(request, "core.invite_members")
     invitation = selectors.invitation_of(organization, invitation_id)
     if invitation is None:
         raise Http404("No such invitation.")
@@ -347,10 +348,12 @@ def invitation_revoke(request: HttpRequest, org_slug: str, invitation_id: int) -
 
 @require_GET
 def audit(request: HttpRequest, org_slug: str) -> HttpResponse:
-    organization = _organization(request, "core.view_audit")
+    organization = permitted_organization(request, "core.view_audit")
     form = AuditFilterForm(request.GET, organization=organization)
     form.is_valid()
-    page, page_range = _page(request, selectors.audit_entries(organization, **form.filters()), AUDIT_ENTRIES_PER_PAGE)
+    page, page_range = paginate(
+        request, selectors.audit_entries(organization, **form.filters()), AUDIT_ENTRIES_PER_PAGE
+    )
     context = {
         "organization": organization,
         "form": form,
@@ -410,7 +413,7 @@ AUDIT_CSV_HEADER = (
 
 @require_GET
 def audit_export(request: HttpRequest, org_slug: str) -> HttpResponse | StreamingHttpResponse:
-    organization = _organization(request, "core.export_audit")
+    organization = permitted_organization(request, "core.export_audit")
     form = AuditFilterForm(request.GET, organization=organization)
     if not form.is_valid():
         return audit(request, org_slug)
