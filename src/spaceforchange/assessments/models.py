@@ -79,7 +79,9 @@ class Campaign(models.Model):
         verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    results_computed_at = models.DateTimeField(_("results computed"), null=True, blank=True)
+    # Raised with every change to the submitted answers; a stored result remembers the value it was
+    # computed from, so a stale result is recognised without comparing clocks across machines.
+    answers_version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["-opens_at", "-pk"]
@@ -180,6 +182,9 @@ class Response(models.Model):
     attributes = models.JSONField(_("respondent attributes"), default=dict, blank=True)
     weight = models.FloatField(_("weight"), default=1.0)
     source = models.CharField(_("source"), max_length=10, choices=ResponseSource.choices, default=ResponseSource.WEB)
+    survey_import = models.ForeignKey(
+        "SurveyImport", on_delete=models.CASCADE, null=True, blank=True, related_name="responses"
+    )
 
     class Meta:
         ordering = ["pk"]
@@ -245,3 +250,119 @@ class DimensionComment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dimension_key}: {self.text[:40]}"
+
+
+class ResultSnapshot(models.Model):
+    """A campaign's computed results for one grouping, kept so pages never wait for the scoring."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="result_snapshots")
+    # "" for the whole campaign, else a group_by of ``results.parse_group_by``.
+    group_by = models.CharField(max_length=100, blank=True)
+    answers_version = models.PositiveIntegerField()
+    data = models.JSONField()
+    computed_at = models.DateTimeField(_("computed"))
+
+    class Meta:
+        ordering = ["campaign", "group_by"]
+        verbose_name = _("computed results")
+        verbose_name_plural = _("computed results")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "group_by"], name="unique_result_snapshot"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} {self.group_by or 'all'}"
+
+
+class ColumnMapping(models.Model):
+    """How the columns of another tool's export map onto an instrument, saved under a name for reuse.
+
+    ``columns`` holds ``{"statements": {STATEMENT_KEY: COLUMN}, "attributes": {NAME: COLUMN},
+    "weight": COLUMN or null, "unit": COLUMN or null, "dont_know": [VALUE, ...]}``.
+    """
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("name"), max_length=100)
+    pack_key = models.CharField(_("framework pack"), max_length=63)
+    instrument_key = models.CharField(_("instrument"), max_length=63)
+    columns = models.JSONField(_("columns"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("column mapping")
+        verbose_name_plural = _("column mappings")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="unique_column_mapping_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to start")
+    VALIDATING = "validating", _("Checking the file")
+    IMPORTING = "importing", _("Importing")
+    DONE = "done", _("Imported")
+    REJECTED = "rejected", _("Not imported: the file has problems")
+    FAILED = "failed", _("Failed")
+
+
+class SurveyImport(models.Model):
+    """One uploaded file of answers for a campaign, checked as a whole and then imported in the background.
+
+    The file is kept in the database (gzip-compressed) so any worker can read it: the web and worker
+    processes may run on different machines and share only PostgreSQL.
+    """
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="imports")
+    filename = models.CharField(_("file"), max_length=255)
+    file_size = models.PositiveBigIntegerField(_("size in bytes"))
+    content = models.BinaryField(editable=False)
+    mapping_name = models.CharField(_("column mapping"), max_length=100, blank=True)
+    # The mapping as it was when the import started (same shape as ColumnMapping.columns).
+    mapping = models.JSONField(_("columns"))
+    status = models.CharField(_("status"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    rows_total = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    rows_done = models.PositiveIntegerField(_("rows done"), default=0)
+    problem_count = models.PositiveIntegerField(_("problems"), default=0)
+    message = models.TextField(_("message"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("answer import")
+        verbose_name_plural = _("answer imports")
+        indexes = [models.Index(fields=["campaign", "status"], name="assess_import_campaign")]
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class ImportProblem(models.Model):
+    """One bad row (or cell) of an import: its line in the file and why it was refused."""
+
+    survey_import = models.ForeignKey(SurveyImport, on_delete=models.CASCADE, related_name="problems")
+    line = models.PositiveIntegerField(_("line"))
+    column = models.CharField(_("column"), max_length=255, blank=True)
+    reason = models.CharField(_("reason"), max_length=500)
+
+    class Meta:
+        ordering = ["survey_import", "line", "pk"]
+        verbose_name = _("import problem")
+        verbose_name_plural = _("import problems")
+
+    def __str__(self) -> str:
+        return f"{self.line}: {self.reason}"

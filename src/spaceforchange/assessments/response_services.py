@@ -32,6 +32,7 @@ from spaceforchange.assessments.models import (
 )
 from spaceforchange.assessments.selectors import instrument_of, link_target
 from spaceforchange.assessments.services import Errors, local_time
+from spaceforchange.assessments.snapshots import answers_changed
 from spaceforchange.core.models import User
 from spaceforchange.frameworks.schema import Instrument
 
@@ -214,4 +215,5 @@ def submit_response(*, response: Response) -> Response:
     with _respondent_writes(response.campaign):
         response.status, response.submitted_at = ResponseStatus.SUBMITTED, timezone.now()
         response.save(update_fields=["status", "submitted_at"])
+    answers_changed(response.campaign_id)
     return response

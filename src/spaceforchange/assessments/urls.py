@@ -1,6 +1,6 @@
 """Campaign pages for members, under /o/<org_slug>/assessments/."""
 
-from django.urls import path
+from django.urls import include, path
 
 from spaceforchange.assessments import views
 
@@ -10,9 +10,11 @@ urlpatterns = [
     path("", views.campaign_list, name="campaigns"),
     path("new/", views.campaign_new, name="campaign_new"),
     path("<int:campaign_id>/", views.campaign_detail, name="campaign"),
-    path("<int:campaign_id>/results/", views.campaign_results, name="campaign_results"),
     path("<int:campaign_id>/open/", views.campaign_open, name="campaign_open"),
     path("<int:campaign_id>/close/", views.campaign_close, name="campaign_close"),
     path("<int:campaign_id>/shared-link/", views.campaign_shared_link, name="campaign_shared_link"),
     path("<int:campaign_id>/invite/", views.campaign_invite, name="campaign_invite"),
+    # Results and answer imports have their own route files (same "assessments" namespace).
+    path("", include("spaceforchange.assessments.results_urls")),
+    path("", include("spaceforchange.assessments.import_urls")),
 ]

@@ -63,7 +63,7 @@ def test_create_campaign_for_a_unit_records_the_pack_version(organization, versi
     assert (campaign.unit, campaign.include_subunits, campaign.initiative) == (unit, True, None)
     assert (campaign.opens_at, campaign.closes_at) == (NOW, NOW + WEEK)
     assert (campaign.anonymous, campaign.anonymity_threshold, campaign.languages) == (True, 7, ["nb"])
-    assert (campaign.status, campaign.closed_at, campaign.results_computed_at) == (CampaignStatus.DRAFT, None, None)
+    assert (campaign.status, campaign.closed_at, campaign.answers_version) == (CampaignStatus.DRAFT, None, 0)
     assert campaign.created_by == lead
     assert campaign.shared_link_token_hash is None
 

@@ -1,0 +1,5 @@
+"""Answer imports and column mappings, under /o/<org_slug>/assessments/."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
