@@ -19,6 +19,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from spaceforchange.assessments.models import Campaign, Response, ResponseStatus, ResultSnapshot
@@ -28,6 +29,7 @@ logger = logging.getLogger(__name__)
 
 # Scoring this many respondents takes well under a tenth of a second (benchmarks/survey_scoring.py).
 INLINE_LIMIT = 20_000
+MAX_GROUP_BY = ResultSnapshot._meta.get_field("group_by").max_length or 100
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,8 @@ def current_results(campaign: Campaign, *, group_by: str | None = None) -> Store
     """The campaign's results for a grouping (see the module); ValueError for a malformed ``group_by``."""
     parse_group_by(group_by)
     key = group_by or ""
+    if len(key) > MAX_GROUP_BY:
+        raise ValueError(_("A grouping may be at most %(limit)d characters long.") % {"limit": MAX_GROUP_BY})
     stored = ResultSnapshot.objects.filter(campaign=campaign, group_by=key).first()
     version = _answers_version(campaign)
     if stored is not None and stored.answers_version >= version:

@@ -96,6 +96,8 @@ def test_a_malformed_grouping_is_refused_and_nothing_is_stored():
     campaign = _campaign()
     with pytest.raises(ValueError, match="Group by"):
         snapshots.current_results(campaign, group_by="colour")
+    with pytest.raises(ValueError, match="at most 100 characters"):
+        snapshots.current_results(campaign, group_by="attribute:" + "x" * 91)
     assert not ResultSnapshot.objects.filter(campaign=campaign).exists()
 
 
