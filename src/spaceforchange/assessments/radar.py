@@ -10,8 +10,43 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Any
 
 Point = tuple[float, float]
+SIZE = 320
+RADIUS = 110
+LABEL_GAP = 14
+
+
+def chart(
+    axes: Sequence[tuple[str, float | None]],
+    scale: tuple[int, int],
+    previous: Sequence[float | None] | None = None,
+) -> dict[str, Any]:
+    """What the template draws: rings, axes, labels and the outline of ``(name, mean)`` per axis, and
+    the outline of an earlier campaign's means (same axes, same order) when ``previous`` is given."""
+    scale_min, scale_max = scale
+    centre = (SIZE / 2, SIZE / 2)
+
+    def outline(values: Sequence[float | None]) -> str:
+        corners = radar_points(values, scale_min=scale_min, scale_max=scale_max, centre=centre, radius=RADIUS)
+        return svg_points(corners)
+
+    ends = axis_ends(len(axes), centre=centre, radius=RADIUS)
+    labels = axis_ends(len(axes), centre=centre, radius=RADIUS + LABEL_GAP)
+    return {
+        "size": SIZE,
+        "centre": centre,
+        "points": outline([mean for _name, mean in axes]),
+        "previous_points": None if previous is None else outline(previous),
+        # One ring per scale point above the minimum, which is the centre.
+        "rings": [outline([level] * len(axes)) for level in range(scale_min + 1, scale_max + 1)],
+        "axes": [(end, name) for end, (name, _mean) in zip(ends, axes, strict=True)],
+        "labels": [
+            (x, y, "middle" if abs(x - centre[0]) < 1 else "start" if x > centre[0] else "end", name)
+            for (x, y), (name, _mean) in zip(labels, axes, strict=True)
+        ],
+    }
 
 
 def radar_points(

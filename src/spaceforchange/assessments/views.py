@@ -18,28 +18,22 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from spaceforchange.assessments import radar, selectors, services
+from spaceforchange.assessments import selectors, services
 from spaceforchange.assessments.forms import CampaignFilterForm, CampaignForm, InviteForm
 from spaceforchange.assessments.models import Campaign, CampaignInvitation, Response, ResponseStatus
-from spaceforchange.assessments.results import campaign_results as compute_results
 from spaceforchange.core.models import Organization, User
 from spaceforchange.core.selectors import organization_zone
 from spaceforchange.core.views import add_service_errors, paginate, permitted_organization
 from spaceforchange.frameworks.models import PackVersion
-from spaceforchange.frameworks.schema import ItemKind, Pack
 from spaceforchange.frameworks.selectors import effective_packs, parsed_pack
 
 CAMPAIGNS_PER_PAGE = 25
 INVITATIONS_PER_PAGE = 25
 NEW_LINKS_SESSION_KEY = "sfc_campaign_links"
-RADAR_SIZE = 320
-RADAR_RADIUS = 110
-WEAKEST_SHOWN = 2
 
 
 def respondent_link(request: HttpRequest, token: str) -> str:
@@ -286,109 +280,3 @@ def campaign_invite(request: HttpRequest, org_slug: str, campaign_id: int) -> Ht
     context = _detail_context(request, organization, campaign)
     context["invite_form"] = form
     return render(request, "assessments/campaign_detail.html", context, status=400)
-
-
-# --- Results --------------------------------------------------------------------------------
-
-
-def _radar(rows: list[dict[str, Any]], scale_min: int, scale_max: int) -> dict[str, Any]:
-    centre = (RADAR_SIZE / 2, RADAR_SIZE / 2)
-
-    def outline(values: list[float | None]) -> str:
-        corners = radar.radar_points(
-            values, scale_min=scale_min, scale_max=scale_max, centre=centre, radius=RADAR_RADIUS
-        )
-        return radar.svg_points(corners)
-
-    ends = radar.axis_ends(len(rows), centre=centre, radius=RADAR_RADIUS)
-    labels = radar.axis_ends(len(rows), centre=centre, radius=RADAR_RADIUS + 14)
-    return {
-        "size": RADAR_SIZE,
-        "centre": centre,
-        "points": outline([row["figures"]["mean"] for row in rows]),
-        # One ring per scale point above the minimum, which is the centre.
-        "rings": [outline([level] * len(rows)) for level in range(scale_min + 1, scale_max + 1)],
-        "axes": [(end, row["name"]) for end, row in zip(ends, rows, strict=True)],
-        "labels": [
-            (x, y, "middle" if abs(x - centre[0]) < 1 else "start" if x > centre[0] else "end", row["name"])
-            for (x, y), row in zip(labels, rows, strict=True)
-        ],
-    }
-
-
-def _practices_by_dimension(pack: Pack, language: str) -> dict[str, list[dict[str, str]]]:
-    """The practices that widen each dimension (a practice's parent is the dimension it widens)."""
-    practices: dict[str, list[dict[str, str]]] = {}
-    for item in pack.items_of(ItemKind.PRACTICE):
-        if item.parent:
-            description = item.description.get(language) if item.description else ""
-            practices.setdefault(item.parent, []).append({"name": item.name.get(language), "description": description})
-    return practices
-
-
-def _result_group(group: dict[str, Any], pack: Pack, language: str, scale: tuple[int, int]) -> dict[str, Any]:
-    if group["suppressed"]:
-        return {"label": group["group"], "suppressed": True}
-    order = {item.key: index for index, item in enumerate(pack.items_of(ItemKind.DIMENSION))}
-    rows = []
-    for key in sorted(group["dimensions"], key=lambda key: (order.get(key, len(order)), key)):
-        item = pack.item(key)
-        rows.append(
-            {
-                "key": key,
-                "name": item.name.get(language) if item else key,
-                "description": item.description.get(language) if item and item.description else "",
-                "figures": group["dimensions"][key],
-            }
-        )
-    with_figures = sorted(
-        (row for row in rows if row["figures"]["mean"] is not None), key=lambda row: row["figures"]["mean"]
-    )
-    weakest = with_figures[:WEAKEST_SHOWN]
-    practices = _practices_by_dimension(pack, language)
-    for row in weakest:
-        row["weakest"] = True
-        row["practices"] = practices.get(row["key"], [])
-    return {
-        "label": group["group"],
-        "suppressed": False,
-        "n": group["n"],
-        "rows": rows,
-        "weakest": weakest,
-        "radar": _radar(rows, *scale),
-    }
-
-
-def _attribute_names(campaign: Campaign) -> list[str]:
-    submitted = Response.objects.filter(
-        organization_id=campaign.organization_id, campaign=campaign, status=ResponseStatus.SUBMITTED
-    )
-    names = {name for attributes in submitted.values_list("attributes", flat=True) for name in (attributes or {})}
-    return sorted(names, key=str.casefold)
-
-
-@require_GET
-def campaign_results(request: HttpRequest, org_slug: str, campaign_id: int) -> HttpResponse:
-    organization = permitted_organization(request, "assessments.view_campaigns")
-    campaign = _campaign_or_404(organization, campaign_id)
-    if not request.user.has_perm("assessments.view_results", campaign):
-        raise PermissionDenied
-    group_by = request.GET.get("group_by", "").strip()
-    context: dict[str, Any] = {
-        "organization": organization,
-        "campaign": campaign,
-        "group_by": group_by,
-        "attribute_names": _attribute_names(campaign),
-        "computed_at": timezone.now(),
-    }
-    try:
-        figures = compute_results(campaign, group_by=group_by or None)
-    except ValueError as error:
-        context["error"] = str(error)
-        return render(request, "assessments/campaign_results.html", context, status=400)
-    language = get_language()
-    pack = parsed_pack(campaign.pack_version)
-    scale = selectors.instrument_of(campaign).scale
-    context["respondents"] = figures["campaign"]["respondents"]
-    context["groups"] = [_result_group(group, pack, language, (scale.min, scale.max)) for group in figures["groups"]]
-    return render(request, "assessments/campaign_results.html", context)

@@ -8,12 +8,17 @@ from spaceforchange.analytics.survey.scoring import (
     ScoringParameters,
     score,
 )
+from spaceforchange.analytics.survey.trends import Change, TrendParameters, change_between, compare
 
 __all__ = [
+    "Change",
     "Figures",
     "GroupScores",
     "InstrumentShape",
     "ScoringParameters",
+    "TrendParameters",
+    "change_between",
+    "compare",
     "score",
     "suppress_hierarchy",
     "suppress_partition",
