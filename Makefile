@@ -31,13 +31,17 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) ## Create .venv and install the application with its test tools
 
-demo: install ## Migrate the SQLite database, load the demo, serve on http://127.0.0.1:8000
+# The worker runs in the background (recomputed results, imports, emails); the trap stops it
+# when the server stops, since a non-interactive shell's background job ignores Ctrl+C.
+demo: export SFC_SITE_URL ?= http://$(HOST):$(PORT)
+demo: install ## Migrate the SQLite database, load the demo, serve it with a worker on http://127.0.0.1:8000
 	$(BIN)/sfc migrate
 	$(BIN)/sfc seed-demo
 	@echo
-	@echo "  Space for Change is starting on http://$(HOST):$(PORT)/"
-	@echo "  Sign in as $(DEMO_LOGIN) (the other demo logins are listed above). Ctrl+C stops it."
+	@echo "  Space for Change is starting on http://$(HOST):$(PORT)/ with a background worker."
+	@echo "  Sign in as $(DEMO_LOGIN) (the other demo logins are listed above). Ctrl+C stops both."
 	@echo
+	$(BIN)/sfc worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(BIN)/sfc serve --host $(HOST) --port $(PORT)
 
 serve: install ## Serve the application (no migration, no demo data)

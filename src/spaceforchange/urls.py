@@ -1,8 +1,9 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import JavaScriptCatalog
 
+from spaceforchange.api.aliases import organization_alias
 from spaceforchange.api.api import api
 from spaceforchange.web import views as web_views
 
@@ -30,6 +31,8 @@ urlpatterns = [
     path("invitations/", include("spaceforchange.core.invitation_urls")),
     # Survey respondents answer without an account: their link's token is the only key.
     path("respond/", include("spaceforchange.assessments.respond_urls")),
+    # Before the API: /api/v1/o/<org>/... is the short form of /api/v1/organizations/<org>/... (a 308).
+    re_path(r"^api/v1/o/(?P<rest>.*)$", organization_alias, name="api-organization-alias"),
     path("api/v1/", api.urls),
     path("o/<slug:org_slug>/", include(organization_patterns)),
     path("django-admin/", admin.site.urls),

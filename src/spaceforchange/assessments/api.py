@@ -1,7 +1,8 @@
 """REST endpoints for survey campaigns: ``/api/v1/organizations/{org_slug}/campaigns``.
 
 The issue sketches ``/api/v1/o/<org>/campaigns``; organisation resources of the API live under
-``/organizations/{org_slug}/`` (as initiatives, units and members do), so campaigns do too.
+``/organizations/{org_slug}/`` (as initiatives, units and members do), so campaigns do too, and
+``/api/v1/o/...`` answers with a permanent redirect there (``spaceforchange.api.aliases``).
 Listing and reading need ``assessments.view_campaigns``, creating ``assessments.add_campaign`` and
 results ``assessments.view_results``. Ids are looked up inside the organisation in the path, so
 another organisation's campaign answers 404.
@@ -27,7 +28,7 @@ from spaceforchange.api.pagination import LimitOffsetPagination
 from spaceforchange.api.tenancy import organization_from, permitted_organization
 from spaceforchange.assessments import domain, selectors, services
 from spaceforchange.assessments.models import Campaign, CampaignStatus
-from spaceforchange.assessments.results import campaign_results
+from spaceforchange.assessments.snapshots import current_results
 from spaceforchange.core.models import Organization, Unit
 from spaceforchange.portfolio.models import Initiative
 
@@ -165,6 +166,10 @@ class CampaignSummary(Schema):
     anonymous: bool = Field(description="True when answers are not tied to people.")
     anonymity_threshold: int = Field(description="Groups with fewer respondents than this are suppressed.")
     respondents: int = Field(description="Submitted responses in the whole campaign.")
+    computed_at: datetime = Field(
+        description="When these figures were computed (ISO 8601, UTC). Results are recomputed in the background "
+        "when answers arrive; a large campaign's figures may be a little older than its latest answers."
+    )
 
 
 def _describe_campaign(schema: dict[str, Any]) -> None:
@@ -274,6 +279,8 @@ def get_campaign(request: HttpRequest, org_slug: str, campaign_id: int = CAMPAIG
     description="Means, 95 % intervals, shares favourable / neutral / unfavourable and counts per statement "
     "and dimension, for the whole campaign or per group (`group_by`). Groups below the anonymity threshold, "
     "and groups that would let one be derived from the total, are suppressed: listed with no figures. "
+    "The figures are the stored ones, recomputed in the background when answers arrive; `campaign.computed_at` "
+    "says when they were computed. "
     "Innovation leads, leaders, oversight, administrators and the campaign's creator. "
     "400 for an unknown `group_by`; 404 when the organisation has no campaign with this id.",
 )
@@ -285,6 +292,9 @@ def get_results(
     if not request.user.has_perm("assessments.view_results", campaign):
         raise PermissionDenied(_("Your role in this organisation does not allow this."))
     try:
-        return campaign_results(campaign, group_by=query.group_by or None)
+        stored = current_results(campaign, group_by=query.group_by or None)
     except ValueError as refused:
         raise HttpError(400, str(refused)) from refused
+    # Closing a campaign changes no answer, so stored figures may predate it: the status is read live.
+    summary = {**stored.data["campaign"], "status": campaign.status, "computed_at": stored.computed_at}
+    return {**stored.data, "campaign": summary}

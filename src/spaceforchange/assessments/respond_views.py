@@ -29,7 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from spaceforchange.assessments import domain, respond_forms
 from spaceforchange.assessments.domain import Availability
-from spaceforchange.assessments.models import Campaign, Response
+from spaceforchange.assessments.models import Campaign, Response, ResponseStatus
 from spaceforchange.assessments.response_services import (
     REFUSALS,
     resume_response,
@@ -51,7 +51,6 @@ STATUS_BY_CODE = {
     Availability.NOT_OPENED.value: 403,
     Availability.NOT_STARTED.value: 403,
     "already_started": 409,
-    "signed_in_shared_link": 409,
 }
 TEMPLATES = "assessments/respond/"
 
@@ -104,11 +103,19 @@ def _unavailable(request: HttpRequest, campaign: Campaign) -> HttpResponse | Non
     return _refused(request, str(REFUSALS[state]), state.value)
 
 
-def _start_page(request: HttpRequest, token: str, campaign: Campaign) -> HttpResponse:
+def _own_response_status(request: HttpRequest, campaign: Campaign, personal: bool) -> str | None:
+    """The status of the signed-in person's own response, when a named campaign's shared link gives it back."""
+    if personal or campaign.anonymous or not request.user.is_authenticated:
+        return None
+    own = Response.objects.filter(organization_id=campaign.organization_id, campaign=campaign, respondent=request.user)
+    return own.values_list("status", flat=True).first()
+
+
+def _start_page(request: HttpRequest, token: str, campaign: Campaign, personal: bool) -> HttpResponse:
     instrument = instrument_of(campaign)
     language = _language(campaign)
     count = len(instrument.statements)
-    context = {
+    context: dict[str, Any] = {
         "campaign": campaign,
         "organization": campaign.organization,
         "instrument_name": instrument.name.get(language),
@@ -117,13 +124,11 @@ def _start_page(request: HttpRequest, token: str, campaign: Campaign) -> HttpRes
         "minutes": max(1, math.ceil(count * SECONDS_PER_STATEMENT / 60)),
         "token": token,
     }
+    own_status = _own_response_status(request, campaign, personal)
+    context["named_shared"] = not personal and not campaign.anonymous and request.user.is_authenticated
+    context["already_answered"] = own_status == ResponseStatus.SUBMITTED
+    context["resuming"] = own_status == ResponseStatus.DRAFT
     return render(request, TEMPLATES + "start.html", context)
-
-
-def _signed_in_on_shared_link(request: HttpRequest, campaign: Campaign, personal: bool) -> bool:
-    # A named campaign answered through its shared link by a signed-in person gets a response
-    # under their account but no resume token, so no answering address could be given for it.
-    return not personal and not campaign.anonymous and request.user.is_authenticated
 
 
 @bearer_page
@@ -138,18 +143,13 @@ def start(request: HttpRequest, token: str) -> HttpResponse:
     if unavailable is not None:
         return unavailable
     if request.method != "POST":
-        return _start_page(request, token, campaign)
-    if _signed_in_on_shared_link(request, campaign, personal):
-        message = _(
-            "This survey records answers with the respondent's name. Answer it through the personal link "
-            "you were sent, or sign out to answer through this shared link without your account."
-        )
-        return _refused(request, message, "signed_in_shared_link")
+        return _start_page(request, token, campaign, personal)
     try:
         _response, resume_token = start_response(token=token, user=request.user)
     except ValidationError as error:
         return _refusal_of(request, error)
-    # A personal link also resumes its response, so it stays the address.
+    # A personal link also resumes its response, so it stays the address. A submitted response's
+    # address leads on to the thank-you page: a person answers a named campaign once.
     return redirect("respond:answer", resume_token=resume_token or token)
 
 

@@ -9,6 +9,7 @@ signed-in person and the address the request came from, which would tie the answ
 
 from __future__ import annotations
 
+import base64
 import contextlib
 from collections.abc import Mapping
 
@@ -17,6 +18,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -35,6 +37,8 @@ from spaceforchange.assessments.services import Errors, local_time
 from spaceforchange.assessments.snapshots import answers_changed
 from spaceforchange.core.models import User
 from spaceforchange.frameworks.schema import Instrument
+
+NAMED_RESUME_SALT = "spaceforchange.assessments.named-response"
 
 # Lazy: chosen at import time, translated for each respondent.
 REFUSALS = {
@@ -86,12 +90,36 @@ def _invited_response(invitation: CampaignInvitation, token: str, user: User | N
     return response
 
 
-def _shared_response(campaign: Campaign, user: User | None) -> tuple[Response, str | None]:
+def named_resume_token(response: Response) -> str:
+    """The resume token of a person's own response in a named campaign, the same on every visit.
+
+    Derived from the server's secret key, so it can be given again without being stored and no
+    one without that key can work it out. The response's id (unique even after the person is
+    erased) keeps it from ever being the token of another response.
+    """
+    digest = salted_hmac(NAMED_RESUME_SALT, f"{response.pk}:{response.respondent_id}", algorithm="sha256").digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
+def _own_named_response(campaign: Campaign, user: User) -> tuple[Response, str]:
+    """The person's one response to a named campaign (started now if need be) and its resume token."""
+    response, _created = Response.objects.get_or_create(
+        campaign=campaign, respondent=user, defaults={"organization_id": campaign.organization_id}
+    )
+    if response.invitation_id is not None:
+        # Started through a personal link, which stays its only key: that link's token is not stored.
+        raise ValidationError(REFUSALS["already_started"], code="already_started")
+    token = named_resume_token(response)
+    key = domain.resume_hash(token)
+    if response.resume_token_hash != key:  # new, or the server's secret key has changed since
+        response.resume_token_hash = key
+        response.save(update_fields=["resume_token_hash"])
+    return response, token
+
+
+def _shared_response(campaign: Campaign, user: User | None) -> tuple[Response, str]:
     if not campaign.anonymous and user is not None:
-        response, _created = Response.objects.get_or_create(
-            campaign=campaign, respondent=user, defaults={"organization_id": campaign.organization_id}
-        )
-        return response, None
+        return _own_named_response(campaign, user)
     token = domain.new_token()
     with _respondent_writes(campaign):
         response = Response.objects.create(
@@ -106,7 +134,9 @@ def start_response(*, token: str, user: User | AnonymousUser | None = None) -> t
 
     A personal link leads to its one response every time; it also resumes it, so no resume token
     is issued (None). A shared link starts a new draft and returns its resume token, shown once;
-    in a named campaign a signed-in person gets their own response back (None) instead.
+    in a named campaign a signed-in person gets their own one response instead, with the same
+    resume token on every visit (``named_resume_token``), and a refusal (``already_started``)
+    when they started it through a personal link.
     """
     target = link_target(token)
     if target is None:

@@ -270,14 +270,62 @@ def test_a_signed_in_person_gets_their_own_response_back_through_a_named_shared_
     link = services.create_shared_link(campaign=campaign)
     first, first_resume = response_services.start_response(token=link, user=person)
     second, second_resume = response_services.start_response(token=link, user=person)
-    assert (first.pk, first.respondent, first_resume, second_resume) == (second.pk, person, None, None)
+    assert (first.pk, first.respondent, first.invitation) == (second.pk, person, None)
+    assert first_resume is not None and first_resume == second_resume
+    assert response_services.resume_response(resume_token=first_resume) == first
     stranger, stranger_resume = response_services.start_response(token=link, user=AnonymousUser())
-    assert stranger.respondent is None and stranger_resume is not None
+    assert stranger.respondent is None and stranger_resume not in (None, first_resume)
     _invitation, token = invite(campaign)
     with pytest.raises(ValidationError) as error:
         response_services.start_response(token=token, user=person)
     assert error.value.code == "already_started"
     assert Response.objects.count() == 2
+
+
+def test_a_named_response_is_resumed_after_saving_and_stays_submitted():
+    campaign = make_campaign(make_organization(), anonymous=False)
+    person = make_member(campaign.organization).user
+    link = services.create_shared_link(campaign=campaign)
+    response, resume = response_services.start_response(token=link, user=person)
+    response_services.save_answers(response=response, answers={"r1": 2}, comments={"room": "Tight."})
+    again, again_resume = response_services.start_response(token=link, user=person)
+    assert (again.pk, again_resume) == (response.pk, resume)
+    assert (selectors.answers_of(again), selectors.comments_of(again)) == ({"r1": 2}, {"room": "Tight."})
+    response_services.save_answers(response=again, answers=FULL)
+    response_services.submit_response(response=again)
+    after, after_resume = response_services.start_response(token=link, user=person)
+    assert (after.pk, after.is_submitted, after_resume) == (response.pk, True, resume)
+    with pytest.raises(ValidationError) as error:
+        response_services.save_answers(response=after, answers={"r1": 5})
+    assert error.value.code == "submitted"
+    assert selectors.answers_of(after) == FULL
+    assert Response.objects.count() == 1
+
+
+def test_the_named_resume_token_is_per_response_and_follows_a_new_secret_key(settings):
+    campaign = make_campaign(make_organization(), anonymous=False)
+    ada, bea = make_member(campaign.organization).user, make_member(campaign.organization).user
+    link = services.create_shared_link(campaign=campaign)
+    ada_response, ada_resume = response_services.start_response(token=link, user=ada)
+    _bea_response, bea_resume = response_services.start_response(token=link, user=bea)
+    assert ada_resume != bea_resume
+    settings.SECRET_KEY = "another secret key for this test only, long enough to be a real one"
+    _same, new_resume = response_services.start_response(token=link, user=ada)
+    assert new_resume != ada_resume
+    assert response_services.resume_response(resume_token=new_resume) == ada_response
+    with pytest.raises(ValidationError):
+        response_services.resume_response(resume_token=ada_resume)
+
+
+def test_a_closed_named_campaign_refuses_the_shared_link_even_for_its_respondent():
+    campaign = make_campaign(make_organization(), anonymous=False)
+    person = make_member(campaign.organization).user
+    link = services.create_shared_link(campaign=campaign)
+    response_services.start_response(token=link, user=person)
+    services.close_campaign(campaign=campaign)
+    with pytest.raises(ValidationError) as error:
+        response_services.start_response(token=link, user=person)
+    assert error.value.code == "closed"
 
 
 def test_responses_belong_to_their_campaigns_organisation():

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 from django.test import Client
 
-from spaceforchange.assessments.models import Campaign, Response
+from spaceforchange.assessments import services, snapshots
+from spaceforchange.assessments.models import Campaign, Response, ResultSnapshot
 from spaceforchange.assessments.results import campaign_results
 from tests.factories import make_response, make_unit
-from tests.web.api.helpers import assert_problem
+from tests.web.api.helpers import assert_problem, bearer, issue_token
 
 pytestmark = pytest.mark.django_db
 
@@ -19,6 +22,17 @@ CREATORS = {"innovation_lead", "owner", "admin"}
 
 def _post(client: Client, body: object, url: str = BASE):  # type: ignore[no-untyped-def]
     return client.post(url, data=body, content_type="application/json")
+
+
+def _without_computed_at(body: dict) -> dict:  # type: ignore[type-arg]
+    """The results body as ``campaign_results`` builds it: the API adds only ``computed_at``."""
+    return {**body, "campaign": {key: value for key, value in body["campaign"].items() if key != "computed_at"}}
+
+
+def _stored_at(campaign: Campaign, group_by: str = "") -> str:
+    """When the stored figures were computed, as the API writes it (ISO 8601, UTC, to the millisecond)."""
+    computed = ResultSnapshot.objects.get(campaign=campaign, group_by=group_by).computed_at
+    return computed.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def test_list_pages_the_organisations_campaigns(org, client_as, campaign_in, other_org):
@@ -137,7 +151,7 @@ def test_results_need_a_reading_role(org, client_as, campaign_in, role):
     response = client_as(role).get(f"{BASE}/{campaign.pk}/results")
     if role in RESULT_READERS:
         assert response.status_code == 200, response.content
-        assert response.json() == campaign_results(campaign)
+        assert _without_computed_at(response.json()) == campaign_results(campaign)
     else:
         assert_problem(response, 403)
 
@@ -152,7 +166,8 @@ def test_the_creator_of_a_campaign_reads_its_results(org, client_as, pack):
 def test_results_by_unit_leave_figures_out_of_suppressed_groups(org, client_as, campaign_in):
     campaign = _answered(org, campaign_in)
     body = client_as("admin").get(f"{BASE}/{campaign.pk}/results", {"group_by": "unit"}).json()
-    assert body == campaign_results(campaign, group_by="unit")
+    assert _without_computed_at(body) == campaign_results(campaign, group_by="unit")
+    assert body["campaign"]["computed_at"] == _stored_at(campaign, "unit")
     # One respondent without a unit is below 2, and Finance would give it away from the total.
     assert body["groups"] == [
         {"group": "Finance", "suppressed": True},
@@ -177,3 +192,109 @@ def test_another_organisations_campaign_is_404(org, other_org, client_as, campai
 def test_unknown_campaign_and_strangers_are_404(org, client_as, campaign_in):
     assert_problem(client_as("admin").get(f"{BASE}/999999/results"), 404)
     assert_problem(Client().get(BASE), 401)
+
+
+def test_results_say_when_they_were_computed(org, client_as, campaign_in):
+    campaign = _answered(org, campaign_in)
+    body = client_as("admin").get(f"{BASE}/{campaign.pk}/results").json()
+    computed_at = body["campaign"]["computed_at"]
+    assert computed_at == _stored_at(campaign)
+    assert datetime.fromisoformat(computed_at).utcoffset().total_seconds() == 0
+    assert body["campaign"]["respondents"] == 3
+    assert body["groups"][0]["items"]["r1"]["mean"] == pytest.approx(11 / 3)
+
+
+def test_results_are_the_stored_ones_while_a_large_campaign_is_recomputed(org, client_as, campaign_in, monkeypatch):
+    campaign = _answered(org, campaign_in)
+    client = client_as("admin")
+    first = client.get(f"{BASE}/{campaign.pk}/results").json()
+    # Treat every campaign as large: a new answer leaves the stored figures in place until the worker runs.
+    monkeypatch.setattr(snapshots, "INLINE_LIMIT", 0)
+    make_response(campaign, {"r1": 1})
+    assert client.get(f"{BASE}/{campaign.pk}/results").json() == first
+    snapshots.recompute_results.call(campaign_id=campaign.pk)
+    after = client.get(f"{BASE}/{campaign.pk}/results").json()
+    assert after["campaign"]["respondents"] == 4
+    assert after["groups"][0]["items"]["r1"]["mean"] == pytest.approx(3.0)
+    assert after["campaign"]["computed_at"] == _stored_at(campaign) >= first["campaign"]["computed_at"]
+
+
+def test_results_stored_before_closing_say_the_campaign_is_closed(org, client_as, campaign_in):
+    campaign = _answered(org, campaign_in)
+    client = client_as("admin")
+    before = client.get(f"{BASE}/{campaign.pk}/results").json()
+    services.close_campaign(campaign=campaign)
+    after = client.get(f"{BASE}/{campaign.pk}/results").json()
+    assert (before["campaign"]["status"], after["campaign"]["status"]) == ("open", "closed")
+    assert after["campaign"]["computed_at"] == before["campaign"]["computed_at"]
+    assert after["groups"] == before["groups"]
+
+
+def test_the_openapi_schema_describes_computed_at(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    summary = schema["components"]["schemas"]["CampaignSummary"]
+    assert "computed_at" in summary["required"]
+    assert summary["properties"]["computed_at"]["format"] == "date-time"
+    assert "computed" in summary["properties"]["computed_at"]["description"]
+
+
+# --- The short address /api/v1/o/{org_slug}/... ---------------------------------------------------
+
+ALIAS = "/api/v1/o/northbay/campaigns"
+
+
+def test_the_short_address_redirects_permanently_keeping_the_query(org, client_as, campaign_in):
+    campaign = campaign_in(org)
+    response = Client().get(f"{ALIAS}/{campaign.pk}/results", {"group_by": "attribute:AGENCY"})
+    assert response.status_code == 308
+    assert response["Location"] == f"{BASE}/{campaign.pk}/results?group_by=attribute%3AAGENCY"
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_the_short_address_keeps_the_method_with_a_308(org, method):
+    response = getattr(Client(), method)(f"{ALIAS}?limit=1", data="{}", content_type="application/json")
+    assert response.status_code == 308
+    assert response["Location"] == f"{BASE}?limit=1"
+    assert not Campaign.objects.exists()
+
+
+def test_following_the_short_address_with_a_token_gives_the_results(org, campaign_in):
+    campaign = _answered(org, campaign_in)
+    headers = bearer(issue_token(org.people["innovation_lead"].user))
+    client = Client(headers=headers)
+    followed = client.get(f"{ALIAS}/{campaign.pk}/results", follow=True)
+    assert followed.redirect_chain == [(f"{BASE}/{campaign.pk}/results", 308)]
+    assert followed.status_code == 200
+    assert _without_computed_at(followed.json()) == campaign_results(campaign)
+
+
+def test_following_the_short_address_with_a_post_creates_once(org, pack):
+    client = Client(headers=bearer(issue_token(org.people["admin"].user)))
+    created = client.post(
+        ALIAS, data={"title": "Via alias", "instrument": "scan"}, content_type="application/json", follow=True
+    )
+    assert created.redirect_chain == [(BASE, 308)]
+    assert created.status_code == 201, created.content
+    assert list(Campaign.objects.values_list("title", flat=True)) == ["Via alias"]
+
+
+def test_the_short_address_of_another_organisation_still_ends_in_404(org, other_org, campaign_in):
+    foreign = campaign_in(other_org)
+    client = Client(headers=bearer(issue_token(org.people["admin"].user)))
+    for url in (f"/api/v1/o/southport/campaigns/{foreign.pk}", f"{ALIAS}/{foreign.pk}/results"):
+        response = client.get(url)
+        assert response.status_code == 308
+        assert_problem(client.get(response["Location"]), 404)
+
+
+@pytest.mark.parametrize(
+    ("path", "location"),
+    [
+        ("/api/v1/o/", "/api/v1/organizations/"),
+        ("/api/v1/o/northbay/%C3%A6%20x", "/api/v1/organizations/northbay/%C3%A6%20x"),
+        ("/api/v1/o/northbay//evil.example/", "/api/v1/organizations/northbay//evil.example/"),
+    ],
+)
+def test_odd_short_addresses_stay_on_this_site(org, path, location):
+    response = Client().get(path)
+    assert (response.status_code, response["Location"]) == (308, location)

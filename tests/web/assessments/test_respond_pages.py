@@ -14,7 +14,7 @@ from django.urls import reverse
 from spaceforchange.assessments import domain
 from spaceforchange.assessments import services as campaign_services
 from spaceforchange.assessments.models import Answer, DimensionComment, Response, ResponseStatus
-from tests.factories import make_campaign, make_organization, make_pack, make_user
+from tests.factories import make_campaign, make_member, make_organization, make_pack, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -277,14 +277,89 @@ def test_pages_work_without_an_account_and_with_one(client, shared_token):
     assert client.get(answer_url(resume)).status_code == 200
 
 
-def test_signed_in_person_on_a_named_shared_link_is_told_to_use_their_own_link(client):
-    campaign = make_campaign(version=make_pack("respond_named_shared"), anonymous=False)
-    token = campaign_services.create_shared_link(campaign=campaign)
-    client.force_login(make_user())
+@pytest.fixture
+def named_link():  # type: ignore[no-untyped-def]
+    """A named campaign's shared link, with a member of its organisation signed in to answer it."""
+    campaign = make_campaign(version=make_pack("respond_named_shared"), anonymous=False, title="Named scan")
+    person = make_member(campaign.organization, user=make_user("kari@example.org", first_name="Kari")).user
+    return campaign, campaign_services.create_shared_link(campaign=campaign), person
+
+
+def test_signed_in_person_on_a_named_shared_link_answers_as_themselves(client, named_link):
+    campaign, token, person = named_link
+    client.force_login(person)
+    start_page = soup_of(client.get(start_url(token)))
+    assert "You are signed in as Kari" in start_page.main.get_text()
+    assert start_page.select_one("form.sfc-respond__start button").get_text(strip=True) == "Start"
+    resume = begin(client, token)
+    response = Response.objects.get()
+    assert (response.campaign, response.respondent, response.status) == (campaign, person, ResponseStatus.DRAFT)
+    page = client.get(answer_url(resume))
+    assert page.status_code == 200
+    assert soup_of(page).h1.get_text(strip=True) == "Named scan"
+
+
+def test_a_second_visit_resumes_the_same_named_response_and_then_says_already_answered(client, named_link):
+    _campaign, token, person = named_link
+    client.force_login(person)
+    first = begin(client, token)
+    client.post(answer_url(first), {"answer_r1": "2", "comment_room": "Tight.", "save": "1"})
+
+    start_page = soup_of(client.get(start_url(token)))
+    assert "You have started this survey as Kari" in start_page.main.get_text()
+    assert start_page.select_one("form.sfc-respond__start button").get_text(strip=True) == "Continue"
+    second = begin(client, token)
+    assert second == first
+    assert checked(client.get(answer_url(second))) == {"answer_r1": "2"}
+    assert Response.objects.count() == 1
+
+    submitted = client.post(answer_url(second), {**ALL_ANSWERS, "submit": "1"})
+    assert submitted["Location"] == done_url(second)
+    again = client.get(start_url(token))
+    assert again.status_code == 200
+    text = soup_of(again).main.get_text()
+    assert "You have already answered this survey" in text
+    assert soup_of(again).select("form.sfc-respond__start") == []
+    # Pressing start anyway (an old tab, a replay) leads to the thanks, never to the answers again.
+    replay = client.post(start_url(token))
+    assert replay["Location"] == answer_url(second)
+    assert client.get(answer_url(second))["Location"] == done_url(second)
+    assert Response.objects.count() == 1
+    assert Response.objects.get().status == ResponseStatus.SUBMITTED
+
+
+def test_each_signed_in_person_gets_their_own_named_response(client, named_link):
+    campaign, token, person = named_link
+    client.force_login(person)
+    mine = begin(client, token)
+    colleague = make_member(campaign.organization).user
+    other_client = Client()
+    other_client.force_login(colleague)
+    theirs = begin(other_client, token)
+    stranger = begin(Client(), token)
+    assert len({mine, theirs, stranger}) == 3
+    assert set(Response.objects.values_list("respondent", flat=True)) == {person.pk, colleague.pk, None}
+
+
+def test_a_named_response_started_by_a_personal_link_is_not_reopened_by_the_shared_link(client, named_link):
+    campaign, token, person = named_link
+    [(_invitation, personal)] = campaign_services.invite_respondents(campaign=campaign, emails=["kari@example.org"])
+    client.force_login(person)
+    begin(client, personal)
     response = client.post(start_url(token))
     assert response.status_code == 409
-    assert "personal link" in soup_of(response).main.get_text()
-    assert Response.objects.count() == 0
+    assert "another link" in soup_of(response).main.get_text()
+    assert Response.objects.count() == 1
+
+
+def test_the_named_answering_address_needs_no_session_but_is_the_person_s_own(client, named_link):
+    _campaign, token, person = named_link
+    client.force_login(person)
+    resume = begin(client, token)
+    # The address is a bearer key like a personal link: it works in another browser, and a
+    # made-up one of the same shape does not.
+    assert Client().get(answer_url(resume)).status_code == 200
+    assert Client().get(answer_url("A" * len(resume))).status_code == 404
 
 
 def test_norwegian_reader_gets_the_statements_in_bokmaal(client, shared_token):

@@ -39,6 +39,7 @@ class DemoContext:
     units: dict[tuple[str, str], Unit] = field(default_factory=dict)  # (org slug, unit name) -> unit
     people: dict[str, User] = field(default_factory=dict)
     logins: list[tuple[str, str, str]] = field(default_factory=list)  # (organisation, email, roles)
+    links: list[tuple[str, str]] = field(default_factory=list)  # (what it is for, absolute address)
 
     def unit(self, slug: str, name: str) -> Unit:
         return self.units[(slug, name)]
@@ -312,7 +313,8 @@ def login_table(logins: list[tuple[str, str, str]], password: str = DEMO_PASSWOR
 class Command(BaseCommand):
     help = (
         "Create the Northbay Municipality demo (units, about 60 people in every role) and the small "
-        "Southport Agency, then print the demo logins. Safe to run again: nothing is duplicated."
+        "Southport Agency, then print the demo logins and the links the demo offers (such as the open "
+        "survey to answer, on SFC_SITE_URL). Safe to run again: nothing is duplicated, and the links stay the same."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -326,3 +328,6 @@ class Command(BaseCommand):
         )
         self.stdout.write("")
         self.stdout.write(login_table(context.logins))
+        for label, address in context.links:
+            self.stdout.write("")
+            self.stdout.write(f"{label}: {address}")
