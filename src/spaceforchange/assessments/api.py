@@ -115,10 +115,10 @@ class ResultsQuery(Schema):
 
     group_by: str = Field(
         "",
-        max_length=200,
+        max_length=100,
         description="Leave out for the whole campaign (one group `all`); `unit` for one group per unit of the "
         "respondents (and `(no unit)`); `attribute:NAME` for one group per value of the respondent attribute "
-        "NAME (and `(missing)`). Anything else answers 400.",
+        "NAME (and `(missing)`), where some respondent has NAME. Anything else answers 400.",
     )
 
 

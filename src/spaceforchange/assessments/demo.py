@@ -123,15 +123,8 @@ def demo_link_token() -> str:
 def demo_link(campaign: Campaign) -> str:
     """The absolute address of the open demo scan, after making its shared link the demo token's."""
     token = demo_link_token()
-    digest = domain.hash_token(token)
-    if campaign.shared_link_token_hash != digest:
-        # The service makes only random tokens; this link must be the same on every run, and only its
-        # hash is stored, as for every link. Written only when it differs, so a rerun changes nothing.
-        # A scan that had the link before (closed since, so its link no longer matters) gives it up.
-        Campaign.objects.filter(shared_link_token_hash=digest).exclude(pk=campaign.pk).update(
-            shared_link_token_hash=None
-        )
-        Campaign.objects.filter(pk=campaign.pk).update(shared_link_token_hash=digest)
+    if campaign.shared_link_token_hash != domain.hash_token(token):
+        services.create_shared_link(campaign=campaign, token=token)
     return settings.SITE_URL + reverse("respond:start", kwargs={"token": token})
 
 

@@ -216,12 +216,24 @@ def _refuse_closed(campaign: Campaign) -> None:
 
 
 @transaction.atomic
-def create_shared_link(*, campaign: Campaign) -> str:
-    """A new shared link token for anyone to answer with; the previous shared link stops working."""
+def create_shared_link(*, campaign: Campaign, token: str | None = None) -> str:
+    """A new shared link token for anyone to answer with; the previous shared link stops working.
+
+    ``token`` is for a link that must stay the same across runs (the demo's); it must be as long as
+    a random one. A closed campaign that held the same token gives it up, since it takes no answers.
+    """
     campaign = _locked(campaign)
     _refuse_closed(campaign)
-    token = domain.new_token()
-    campaign.shared_link_token_hash = domain.hash_token(token)
+    if token is not None and len(token) < len(domain.new_token()):
+        raise ValidationError(_("A shared link token must be at least as long as a random one."), code="short")
+    token = token or domain.new_token()
+    digest = domain.hash_token(token)
+    holder = Campaign.objects.filter(shared_link_token_hash=digest).exclude(pk=campaign.pk).first()
+    if holder is not None:
+        if holder.availability() is not domain.Availability.CLOSED:
+            raise ValidationError(_("Another campaign still answers to this link."), code="taken")
+        Campaign.objects.filter(pk=holder.pk).update(shared_link_token_hash=None)
+    campaign.shared_link_token_hash = digest
     campaign.save(update_fields=["shared_link_token_hash"])
     return token
 

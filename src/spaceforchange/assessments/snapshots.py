@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from spaceforchange.assessments import result_selectors
 from spaceforchange.assessments.models import Campaign, Response, ResponseStatus, ResultSnapshot
 from spaceforchange.assessments.results import campaign_results, parse_group_by
 
@@ -52,24 +53,43 @@ def answers_changed(campaign_id: int) -> None:
 
 @task()
 def recompute_results(*, campaign_id: int) -> int:
-    """Recompute the whole campaign and every grouping that was stored before; returns how many."""
+    """Recompute the whole campaign and every grouping stored before, where out of date; returns how many."""
     campaign = Campaign.objects.select_related("pack_version__pack").filter(pk=campaign_id).first()
     if campaign is None:
         logger.info("Campaign %s is gone; nothing to recompute.", campaign_id)
         return 0
     groupings = {""} | set(ResultSnapshot.objects.filter(campaign=campaign).values_list("group_by", flat=True))
-    for group_by in sorted(groupings):
+    version = _answers_version(campaign)
+    stale = {
+        group_by
+        for group_by in groupings
+        if not ResultSnapshot.objects.filter(
+            campaign=campaign, group_by=group_by, answers_version__gte=version
+        ).exists()
+    }
+    # Each submission queues a run; a run that finds everything up to date (an earlier run of the
+    # queue already saw the same answers) costs a query per grouping and nothing else.
+    for group_by in sorted(stale):
         _compute_and_store(campaign, group_by)
-    return len(groupings)
+    return len(stale)
 
 
 def current_results(campaign: Campaign, *, group_by: str | None = None) -> StoredResults:
     """The campaign's results for a grouping (see the module); ValueError for a malformed ``group_by``."""
-    parse_group_by(group_by)
+    grouping = parse_group_by(group_by)
     key = group_by or ""
     if len(key) > MAX_GROUP_BY:
         raise ValueError(_("A grouping may be at most %(limit)d characters long.") % {"limit": MAX_GROUP_BY})
     stored = ResultSnapshot.objects.filter(campaign=campaign, group_by=key).first()
+    # Only attributes the respondents have get a stored result: a made-up name would otherwise add a
+    # row that every later answer recomputes.
+    if (
+        stored is None
+        and grouping is not None
+        and grouping[0] == "attribute"
+        and grouping[1] not in result_selectors.attribute_names(campaign)
+    ):
+        raise ValueError(_("The respondents have no attribute “%(name)s”.") % {"name": grouping[1]})
     version = _answers_version(campaign)
     if stored is not None and stored.answers_version >= version:
         return StoredResults(stored.data, stored.computed_at, stale=False)

@@ -222,6 +222,24 @@ def test_a_new_shared_link_replaces_the_old_one(organization, version):
     assert error.value.code == "closed"
 
 
+def test_a_given_shared_link_token_passes_from_a_closed_campaign_but_not_an_open_one(organization, version):
+    stable = "s" * 43
+    with pytest.raises(ValidationError) as error:
+        services.create_shared_link(campaign=create(organization, version), token="short")
+    assert error.value.code == "short"
+    first, second, third = (create(organization, version) for _ in range(3))
+    assert services.create_shared_link(campaign=first, token=stable) == stable
+    with pytest.raises(ValidationError) as error:
+        services.create_shared_link(campaign=second, token=stable)
+    assert error.value.code == "taken"
+    services.close_campaign(campaign=first)
+    services.create_shared_link(campaign=third, token=stable)
+    hashes = dict(
+        Campaign.objects.filter(pk__in=[first.pk, second.pk, third.pk]).values_list("pk", "shared_link_token_hash")
+    )
+    assert hashes == {first.pk: None, second.pk: None, third.pk: domain.hash_token(stable)}
+
+
 def test_selectors_are_scoped_to_the_organisation(organization, version):
     other = make_organization()
     draft = create(organization, version, title="Draft one")

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from spaceforchange.assessments import snapshots
-from spaceforchange.assessments.models import Campaign, ResultSnapshot
+from spaceforchange.assessments.models import Campaign, Response, ResultSnapshot
 from spaceforchange.assessments.results import campaign_results
 from tests.factories import make_campaign, make_organization, make_response
 
@@ -84,6 +84,7 @@ def test_stale_results_of_a_large_campaign_are_shown_marked_until_the_worker_cat
 def test_a_grouping_is_stored_when_first_asked_and_kept_up_to_date_afterwards():
     campaign = _campaign()
     make_response(campaign)
+    Response.objects.filter(campaign=campaign).update(attributes={"AGENCY": "AR"})
     first = snapshots.current_results(campaign, group_by="attribute:AGENCY")
     assert first.data == campaign_results(campaign, group_by="attribute:AGENCY")
     make_response(campaign)
@@ -96,9 +97,12 @@ def test_a_malformed_grouping_is_refused_and_nothing_is_stored():
     campaign = _campaign()
     with pytest.raises(ValueError, match="Group by"):
         snapshots.current_results(campaign, group_by="colour")
+    make_response(campaign)
+    with pytest.raises(ValueError, match="no attribute “AGENCY”"):
+        snapshots.current_results(campaign, group_by="attribute:AGENCY")
     with pytest.raises(ValueError, match="at most 100 characters"):
         snapshots.current_results(campaign, group_by="attribute:" + "x" * 91)
-    assert not ResultSnapshot.objects.filter(campaign=campaign).exists()
+    assert list(ResultSnapshot.objects.filter(campaign=campaign).values_list("group_by", flat=True)) == [""]
 
 
 def test_recomputing_a_deleted_campaign_does_nothing():
@@ -113,3 +117,11 @@ def test_an_empty_campaign_has_results_with_no_respondents():
     current = snapshots.current_results(campaign)
     assert current.data["campaign"]["respondents"] == 0
     assert [group["n"] for group in current.data["groups"]] == [0]
+
+
+def test_a_queued_run_that_finds_the_results_up_to_date_computes_nothing():
+    campaign = _campaign()
+    make_response(campaign)
+    computed_at = ResultSnapshot.objects.get(campaign=campaign).computed_at
+    assert snapshots.recompute_results.call(campaign_id=campaign.pk) == 0
+    assert ResultSnapshot.objects.get(campaign=campaign).computed_at == computed_at

@@ -182,6 +182,15 @@ def test_a_bad_group_by_is_a_400_problem(org, client_as, campaign_in, group_by):
     assert "attribute:NAME" in problem["detail"]
 
 
+def test_grouping_by_an_attribute_no_respondent_has_is_a_400_and_stores_nothing(org, client_as, campaign_in):
+    campaign = _answered(org, campaign_in)
+    response = client_as("admin").get(f"{BASE}/{campaign.pk}/results", {"group_by": "attribute:colour"})
+    assert "no attribute “colour”" in assert_problem(response, 400)["detail"]
+    too_long = client_as("admin").get(f"{BASE}/{campaign.pk}/results", {"group_by": "attribute:" + "x" * 95})
+    assert too_long.status_code in (400, 422)
+    assert not ResultSnapshot.objects.filter(campaign=campaign).exclude(group_by="").exists()
+
+
 @pytest.mark.parametrize("suffix", ["", "/results"])
 def test_another_organisations_campaign_is_404(org, other_org, client_as, campaign_in, suffix):
     foreign = campaign_in(other_org)
