@@ -14,16 +14,12 @@ themes on every visit.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from spaceforchange.analytics.text.stopwords import STOP_WORDS
-
-# Runs of letters, joined by an apostrophe or a hyphen inside a word ("don't", "e-post").
-_WORD = re.compile(r"[^\W\d_]+(?:['-][^\W\d_]+)*")
-_APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "‘": "'"})
+from spaceforchange.analytics.text.tokens import tokens
 
 
 @dataclass(frozen=True)
@@ -50,7 +46,7 @@ class Theme:
 
 def tokenise(text: str) -> list[str]:
     """The words of ``text``, lowercased, in order; typographic apostrophes become straight ones."""
-    return _WORD.findall(text.translate(_APOSTROPHES).lower())
+    return tokens(text)
 
 
 def find_themes(comments: Sequence[str], parameters: ThemeParameters = ThemeParameters()) -> list[Theme]:
