@@ -242,9 +242,10 @@ delegated(
 delegated(
     "assessments",
     "assessments",
-    "Create survey campaigns of pack instruments and print their results.\n\n"
-    "Example: sfc assessments results 12 --group-by unit --format csv",
-    "Create survey campaigns and print their results.",
+    "Create survey campaigns of pack instruments, import answers from CSV or XLSX files, and print results.\n\n"
+    "Examples: sfc assessments import 12 answers.csv.gz --mapping fevs-2018\n"
+    "sfc assessments results 12 --group-by unit --format csv",
+    "Create survey campaigns, import answers, print results.",
 )
 delegated(
     "export-person",

@@ -19,15 +19,24 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    SerializerFunctionWrapHandler,
     StringConstraints,
     ValidationError,
     ValidationInfo,
+    model_serializer,
     model_validator,
 )
 
 SUPPORTED_LANGUAGES = ("en", "nb")
 
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,62}$")]
+# Instruments and their statements often mirror another survey's codes (`fevs-2018-innovation`,
+# `Q3`), so their keys may also hold capitals and hyphens; item keys stay as above.
+SURVEY_KEY_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]{0,62}$"
+SurveyKey = Annotated[str, StringConstraints(pattern=SURVEY_KEY_PATTERN)]
+# A column heading of an imported file, as written in its first row.
+ColumnName = Annotated[str, StringConstraints(min_length=1, max_length=255)]
+DontKnowValue = Annotated[str, StringConstraints(min_length=1, max_length=50)]
 # A reference to an item: "item_key" in the same pack, or "pack_key:item_key" in another.
 ItemRef = Annotated[str, StringConstraints(pattern=r"^([a-z][a-z0-9_]{0,62}:)?[a-z][a-z0-9_]{0,62}$")]
 Version = Annotated[str, StringConstraints(pattern=r"^\d+\.\d+(\.\d+)?$")]
@@ -210,7 +219,7 @@ class Scale(Strict):
 class Statement(Strict):
     """A survey statement, scored into one item."""
 
-    key: Key
+    key: SurveyKey
     """Stable key of the statement within its instrument."""
     dimension: Key
     """Key of the item (in the same pack) the statement is scored into."""
@@ -224,10 +233,29 @@ class Statement(Strict):
     """Where the statement comes from."""
 
 
+class ImportMapping(Strict):
+    """How the columns of another survey tool's export map onto the instrument, for importing answers."""
+
+    key: SurveyKey
+    """Stable key of the mapping within its instrument, e.g. `fevs-2018`; imports name it."""
+    name: Text
+    """What the mapping reads, e.g. “FEVS 2018 public release data file”."""
+    statements: dict[SurveyKey, ColumnName] = Field(min_length=1)
+    """Statement key → the column holding its answers."""
+    attributes: dict[SurveyKey, ColumnName] = Field(default_factory=dict)
+    """Respondent attribute name (for `group_by=attribute:NAME`) → its column."""
+    weight: ColumnName | None = None
+    """The column holding each respondent's weight, if any."""
+    unit: ColumnName | None = None
+    """The column naming each respondent's unit, if any."""
+    dont_know: list[DontKnowValue] = Field(default_factory=list)
+    """Cell values that mean “don't know”, e.g. `X`."""
+
+
 class Instrument(Strict):
     """A survey instrument: statements on a scale, each scored into an item."""
 
-    key: Key
+    key: SurveyKey
     """Stable key of the instrument within its pack."""
     name: Text
     """The instrument's name."""
@@ -239,6 +267,20 @@ class Instrument(Strict):
     """The answer scale shared by all statements."""
     statements: list[Statement] = Field(min_length=1)
     """The statements, each scored into one item."""
+    mappings: list[ImportMapping] = Field(default_factory=list)
+    """Column mappings for importing answers exported by other survey tools."""
+
+    def mapping(self, key: str) -> ImportMapping | None:
+        return next((mapping for mapping in self.mappings if mapping.key == key), None)
+
+    @model_serializer(mode="wrap")
+    def _without_empty_mappings(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # A pack's checksum is taken over its dump: an instrument without mappings must dump exactly
+        # as it did before mappings existed, or every stored pack would look changed.
+        data: dict[str, Any] = handler(self)
+        if not self.mappings:
+            data.pop("mappings", None)
+        return data
 
 
 class Framework(Strict):
@@ -398,9 +440,31 @@ def _consistency_problems(pack: Pack | _Parts) -> list[tuple[str, str]]:
             for number, s in enumerate(instrument.statements)
             if s.dimension not in known
         ]
+        problems += _mapping_problems(index, instrument)
     problems += [
         (f"{where}.{language}", f"missing the {language!r} text") for where, language in _missing_translations(parts)
     ]
+    return problems
+
+
+def _mapping_problems(index: int, instrument: Instrument) -> list[tuple[str, str]]:
+    where = f"instruments.{index}.mappings"
+    statement_keys = {statement.key for statement in instrument.statements}
+    problems = [
+        (f"{where}.{number}.key", f"mapping key {key!r} is used twice")
+        for number, key in _duplicate_positions([(number, m.key) for number, m in enumerate(instrument.mappings)])
+    ]
+    for number, mapping in enumerate(instrument.mappings):
+        problems += [
+            (f"{where}.{number}.statements.{key}", f"the instrument has no statement {key!r}")
+            for key in mapping.statements
+            if key not in statement_keys
+        ]
+        columns = list(mapping.statements.values())
+        problems += [
+            (f"{where}.{number}.statements", f"the column {column!r} is mapped to more than one statement")
+            for column in sorted({column for column in columns if columns.count(column) > 1})
+        ]
     return problems
 
 
@@ -421,6 +485,7 @@ def _instrument_texts(index: int, instrument: Instrument) -> list[tuple[str, Tex
     found += [(f"{where}.scale.labels.{number}.label", point.label) for number, point in enumerate(scale.labels)]
     found += [(f"{where}.scale.dont_know_label", scale.dont_know_label)] if scale.dont_know_label else []
     found += [(f"{where}.statements.{number}.text", s.text) for number, s in enumerate(instrument.statements)]
+    found += [(f"{where}.mappings.{number}.name", m.name) for number, m in enumerate(instrument.mappings)]
     return found
 
 

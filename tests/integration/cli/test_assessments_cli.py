@@ -6,11 +6,13 @@ import csv
 import datetime
 import io
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from spaceforchange.assessments.models import Campaign, Response
+from spaceforchange.assessments import import_services
+from spaceforchange.assessments.models import Campaign, Response, SurveyImport
 from spaceforchange.assessments.results import DIMENSION_FIGURES, campaign_results
 from spaceforchange.cli import main
 from tests.factories import make_campaign, make_organization, make_pack, make_response, make_unit
@@ -149,8 +151,105 @@ def test_results_errors_exit_non_zero(arguments, message, status):
     assert result.stdout == ""
 
 
-@pytest.mark.parametrize("arguments", [(), ("create",), ("results",)])
+@pytest.mark.parametrize("arguments", [(), ("create",), ("results",), ("import",), ("mappings",)])
 def test_help_is_shown_for_every_action(arguments):
     result = _run(*arguments, "--help")
     assert result.exit_code == 0, result.output
     assert "--" in result.stdout
+
+
+# --- sfc assessments import / mappings -----------------------------------------------------------
+
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "scan_answers.csv"
+
+
+def _fevs_campaign(slug: str = "opm") -> Campaign:
+    return make_campaign(
+        make_organization(slug=slug), version=None, instrument_key="fevs-2018-innovation", pack_key="fevs_2018"
+    )
+
+
+def test_import_prints_a_summary_and_progress(tmp_path):
+    campaign = _fevs_campaign()
+    path = tmp_path / "fevs.csv"
+    path.write_text("AGENCY,LEVEL1,POSTWT,Q3,Q8,Q30,Q32\nAR,ARCE,1.5,4,5,X,2\nAF,AF01,2,3,3,3,3\n")
+    result = _run("import", str(campaign.pk), str(path), "--mapping", "fevs-2018", "--org", "opm")
+    assert result.exit_code == 0, result.output
+    survey_import = SurveyImport.objects.get(campaign=campaign)
+    assert result.stdout == f"Imported 2 rows into campaign {campaign.pk} (import {survey_import.pk}).\n"
+    assert "Imported 2 of 2 rows" in result.stderr
+    assert Response.objects.filter(campaign=campaign, status="submitted", source="import").count() == 2
+
+
+def test_import_of_a_bad_file_lists_every_problem_and_imports_nothing(tmp_path):
+    campaign = make_campaign(make_organization(slug="northbay"), anonymity_threshold=2)
+    lines = ["respondent,r1,r2,o1,o2,team,weight"] + [f"x{n},9,2,3,4,A,1" for n in range(60)]
+    path = tmp_path / "bad.csv"
+    path.write_text("\n".join(lines) + "\n")
+    result = _run("import", str(campaign.pk), str(path))
+    assert result.exit_code == 1
+    assert "Nothing was imported: the file has 60 problems." in result.stderr
+    assert "  line 2, r1: 9 is outside the answer scale 1 to 5." in result.stderr
+    assert "  line 51, r1: 9 is outside the answer scale 1 to 5." in result.stderr
+    assert "line 52," not in result.stderr
+    assert "… and 10 more." in result.stderr
+    assert "Correct the file and run the import again" in result.stderr
+    assert result.stdout == ""
+    assert not Response.objects.filter(campaign=campaign).exists()
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (("{id}", "missing.csv"), "Cannot read missing.csv: No such file or directory"),
+        (("999999", "{sample}"), "There is no campaign with the id 999999."),
+        (("{id}", "{sample}", "--org", "elsewhere"), "There is no campaign with the id"),
+        (("{id}", "{sample}", "--mapping", "nope"), "mapping: There is no column mapping called nope."),
+        (("{id}", "{empty}"), "file: The file is empty."),
+    ],
+)
+def test_import_refusals_exit_1_and_store_nothing(tmp_path, arguments, message):
+    campaign = make_campaign(make_organization(slug="northbay"))
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    values = {"id": campaign.pk, "sample": SAMPLE, "empty": empty}
+    result = _run("import", *(argument.format(**values) for argument in arguments))
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert not SurveyImport.objects.exists() and not Response.objects.exists()
+
+
+def test_import_into_a_closed_campaign_is_refused():
+    campaign = make_campaign(make_organization(), status="closed")
+    result = _run("import", str(campaign.pk), str(SAMPLE))
+    assert result.exit_code == 1
+    assert "The campaign is closed" in result.stderr
+    assert not SurveyImport.objects.exists()
+
+
+def test_mappings_lists_saved_and_pack_mappings():
+    campaign = _fevs_campaign("listing")
+    import_services.save_column_mapping(
+        organization=campaign.organization,
+        name="Our export",
+        pack_key="fevs_2018",
+        instrument_key="fevs-2018-innovation",
+        columns={"statements": {"Q3": "innovate"}, "weight": "w"},
+    )
+    result = _run("mappings", "--org", "listing")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader(io.StringIO(result.stdout), delimiter="\t"))
+    assert rows[0] == ["name", "source", "pack", "instrument", "statements", "attributes", "weight"]
+    assert ["Our export", "saved", "fevs_2018", "fevs-2018-innovation", "Q3=innovate", "", "w"] in rows
+    assert [
+        "fevs-2018",
+        "pack",
+        "fevs_2018",
+        "fevs-2018-innovation",
+        "Q3=Q3, Q8=Q8, Q30=Q30, Q32=Q32",
+        "AGENCY=AGENCY, LEVEL1=LEVEL1",
+        "POSTWT",
+    ] in rows
+    missing = _run("mappings", "--org", "nowhere")
+    assert missing.exit_code == 1
+    assert "There is no organisation with the short name nowhere." in missing.stderr

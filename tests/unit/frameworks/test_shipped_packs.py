@@ -31,6 +31,7 @@ EXPECTED = [
     "self_managed_teams",
     "ai_practices",
     "warnings",
+    "fevs_2018",
 ]
 
 # Keys other packs and apps refer to: pack → kind → keys (a list means the order 1..n is fixed too).
@@ -236,6 +237,7 @@ INSTRUMENTS = [
     ("innovator_archetypes", "culture_pulse", "principle", 4, None),
     ("self_managed_teams", "team_enablement", "element", 4, None),
     ("ai_practices", "ai_practices_check", "practice", 3, None),
+    ("fevs_2018", "fevs-2018-innovation", "dimension", 4, None),
 ]
 
 WARNING_AREAS = {
@@ -264,7 +266,7 @@ def pack(key: str) -> Pack:
     return shipped()[key].pack
 
 
-def test_all_fourteen_pack_files_exist():
+def test_all_shipped_pack_files_exist():
     names = sorted(path.stem for path in pack_files([SHIPPED_PACKS_DIR])[0])
     assert sorted(EXPECTED) == names
 
@@ -415,3 +417,18 @@ def test_named_warning_thresholds():
     assert thresholds["pilot_graveyard"].get("max_scaled_share") == 0.2
     assert thresholds["challenged_without_action"].get("days") == 30
     assert thresholds["strategic_drift"].get("months") == 6
+
+
+def test_fevs_pack_mirrors_the_codebook_and_maps_the_public_release_file():
+    instrument = pack("fevs_2018").instruments[0]
+    statements = {statement.key: statement for statement in instrument.statements}
+    assert list(statements) == ["Q3", "Q8", "Q30", "Q32"]
+    assert statements["Q3"].text.en == "I feel encouraged to come up with new and better ways of doing things."
+    assert statements["Q32"].text.en == "Creativity and innovation are rewarded."
+    # The codebook offers "Do Not Know" (X) on Q30 and Q32 only.
+    assert [statement.dont_know_allowed for statement in statements.values()] == [False, False, True, True]
+    assert (instrument.scale.min, instrument.scale.max, len(instrument.scale.labels)) == (1, 5, 5)
+    mapping = instrument.mapping("fevs-2018")
+    assert mapping is not None
+    assert mapping.statements == {"Q3": "Q3", "Q8": "Q8", "Q30": "Q30", "Q32": "Q32"}
+    assert (mapping.weight, mapping.attributes["AGENCY"], mapping.dont_know) == ("POSTWT", "AGENCY", ["X"])

@@ -1,10 +1,11 @@
-"""``manage.py assessments`` (``sfc assessments``): create survey campaigns and print their results."""
+"""``manage.py assessments`` (``sfc assessments``): create survey campaigns, import answers, print results."""
 
 from __future__ import annotations
 
 import argparse
 import csv
 import json
+import sys
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -13,24 +14,27 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from spaceforchange.assessments import domain, services
-from spaceforchange.assessments.models import Campaign
+from spaceforchange.assessments import domain, import_selectors, import_services, services
+from spaceforchange.assessments.models import Campaign, ImportStatus, SurveyImport
 from spaceforchange.assessments.results import DIMENSION_FIGURES, campaign_results
 from spaceforchange.core.models import Organization
 from spaceforchange.core.selectors import organization_zone
 
 DEFAULT_DURATION = timedelta(days=14)
+PROBLEMS_SHOWN = 50
 CSV_COLUMNS = ("group", "kind", "key", *DIMENSION_FIGURES)
 
 
 class Command(BaseCommand):
-    help = "Create survey campaigns of pack instruments and print their results as JSON or CSV."
+    help = "Create survey campaigns of pack instruments, import answers from files and print results as JSON or CSV."
 
     def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
         parser = super().create_parser(prog_name, subcommand, **kwargs)
         parser.epilog = _(
             "examples:\n"
             "  sfc assessments create --org northbay --instrument space_for_change_scan --title 'Spring scan'\n"
+            "  sfc assessments import 12 fevs2018.csv.gz --mapping fevs-2018\n"
+            "  sfc assessments mappings --org northbay\n"
             "  sfc assessments results 12 --group-by unit --format csv\n\n"
             "Errors are printed on standard error and the command exits with status 1."
         )
@@ -64,6 +68,32 @@ class Command(BaseCommand):
             default=domain.DEFAULT_ANONYMITY_THRESHOLD,
             help=_("hide groups with fewer respondents than N (default: %(default)s)"),
         )
+        imp = _action(
+            actions,
+            "import",
+            _(
+                "import answers from a CSV, CSV.gz or XLSX file into a draft or open campaign, in the foreground; "
+                "nothing is imported unless every row is valid"
+            ),
+        )
+        imp.add_argument("campaign_id", type=int, metavar="CAMPAIGN_ID", help=_("the campaign's id"))
+        imp.add_argument(
+            "file", metavar="FILE", help=_("the file: .csv, .csv.gz or .xlsx, first row naming the columns")
+        )
+        imp.add_argument(
+            "--mapping",
+            metavar="NAME",
+            default="",
+            help=_(
+                "a column mapping: the organisation's saved mapping of that name, else one the instrument's pack "
+                "declares (see the mappings action); default: each statement from the column named like its key"
+            ),
+        )
+        imp.add_argument(
+            "--org", metavar="SLUG", help=_("refuse unless the campaign belongs to this organisation (a safety check)")
+        )
+        mappings = _action(actions, "mappings", _("list the column mappings an organisation's imports can use"))
+        mappings.add_argument("--org", required=True, metavar="SLUG", help=_("the organisation's short name (slug)"))
         results = _action(actions, "results", _("print a campaign's results"))
         results.add_argument("campaign_id", type=int, metavar="CAMPAIGN_ID", help=_("the campaign's id"))
         results.add_argument(
@@ -127,6 +157,99 @@ class Command(BaseCommand):
             writer.writerows(csv_rows(results))
         else:
             self.stdout.write(json.dumps(results, ensure_ascii=False, indent=2))
+
+    def do_import(self, *, campaign_id: int, file: str, mapping: str, org: str | None, **_options: Any) -> None:
+        campaign = Campaign.objects.select_related("organization", "pack_version__pack").filter(pk=campaign_id).first()
+        if campaign is None or (org and campaign.organization.slug != org):
+            raise CommandError(_("There is no campaign with the id %(id)d.") % {"id": campaign_id})
+        data = _read_file(file)
+        try:
+            started = import_services.start_survey_import(
+                campaign=campaign, uploaded_name=file, data=data, mapping_name=mapping, run_in_background=False
+            )
+        except ValidationError as refused:
+            raise CommandError(_refusal(refused)) from refused
+        finished = import_services.import_survey(started.pk, progress=self._show_progress)
+        self.stderr.write("")
+        if finished.status == ImportStatus.DONE:
+            message = _("Imported %(rows)d rows into campaign %(id)d (import %(import)d).")
+            self.stdout.write(message % {"rows": finished.rows_done, "id": campaign.pk, "import": finished.pk})
+            return
+        raise CommandError(_failure(finished))
+
+    def _show_progress(self, survey_import: SurveyImport) -> None:
+        if survey_import.status == ImportStatus.VALIDATING:
+            text = _("Checked %(done)d rows") % {"done": survey_import.rows_done}
+        else:
+            text = _("Imported %(done)d of %(total)d rows") % {
+                "done": survey_import.rows_done,
+                "total": survey_import.rows_total or 0,
+            }
+        self.stderr.write(f"\r{text}", ending="")
+        self.stderr.flush()
+
+    def do_mappings(self, *, org: str, **_options: Any) -> None:
+        organization = Organization.objects.filter(slug=org).first()
+        if organization is None:
+            raise CommandError(_("There is no organisation with the short name %(slug)s.") % {"slug": org})
+        writer = csv.writer(self.stdout, delimiter="\t", lineterminator="\n")
+        writer.writerow(["name", "source", "pack", "instrument", "statements", "attributes", "weight"])
+        for saved in import_selectors.mappings_for(organization):
+            columns = saved.columns
+            writer.writerow(_mapping_row(saved.name, "saved", saved.pack_key, saved.instrument_key, columns))
+        for pack_key, instrument in _pack_instruments(organization):
+            for declared in instrument.mappings:
+                columns = declared.model_dump()
+                writer.writerow(_mapping_row(declared.key, "pack", pack_key, instrument.key, columns))
+
+
+def _read_file(path: str) -> bytes:
+    limit = import_services.max_import_bytes()
+    try:
+        if path == "-":
+            return sys.stdin.buffer.read(limit + 1)
+        with open(path, "rb") as handle:
+            return handle.read(limit + 1)
+    except OSError as error:
+        raise CommandError(_("Cannot read %(file)s: %(reason)s") % {"file": path, "reason": error.strerror}) from error
+
+
+def _failure(survey_import: SurveyImport) -> str:
+    if survey_import.status != ImportStatus.REJECTED:
+        return survey_import.message or _("The import failed; nothing was imported.")
+    problems = list(import_selectors.problems_of(survey_import)[:PROBLEMS_SHOWN])
+    lines = [
+        _("Nothing was imported: the file has %(count)d problems.") % {"count": survey_import.problem_count},
+        *(_problem_line(problem.line, problem.column, problem.reason) for problem in problems),
+    ]
+    hidden = survey_import.problem_count - len(problems)
+    if hidden > 0:
+        lines.append(_("… and %(count)d more.") % {"count": hidden})
+    if survey_import.message:
+        lines.append(survey_import.message)
+    lines.append(_("Correct the file and run the import again; the import page lists every problem as CSV."))
+    return "\n".join(lines)
+
+
+def _problem_line(line: int, column: str, reason: str) -> str:
+    where = _("line %(line)d") % {"line": line} if line else _("the file")
+    return f"  {where}{', ' + column if column else ''}: {reason}"
+
+
+def _pack_instruments(organization: Organization) -> list[tuple[str, Any]]:
+    from spaceforchange.frameworks.selectors import effective_packs, parsed_pack
+
+    found = []
+    for key, row in sorted(effective_packs(organization).items()):
+        if row.current_version is not None:
+            found += [(key, instrument) for instrument in parsed_pack(row.current_version).instruments]
+    return found
+
+
+def _mapping_row(name: str, source: str, pack_key: str, instrument_key: str, columns: dict[str, Any]) -> list[str]:
+    statements = ", ".join(f"{key}={column}" for key, column in (columns.get("statements") or {}).items())
+    attributes = ", ".join(f"{key}={column}" for key, column in (columns.get("attributes") or {}).items())
+    return [name, source, pack_key, instrument_key, statements, attributes, columns.get("weight") or ""]
 
 
 def csv_rows(results: dict[str, Any]) -> list[list[Any]]:
