@@ -10,6 +10,16 @@ class PortfolioConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from spaceforchange.portfolio.models import Initiative
+        from spaceforchange.portfolio import models
 
-        auditlog.register(Initiative)
+        auditlog.register(models.Initiative, m2m_fields={"units", "team", "goals"})
+        for model in (
+            models.Goal,
+            models.StageTransition,
+            models.StageGate,
+            models.Constraint,
+            models.ConstraintStatusChange,
+            models.Backing,
+            models.Setback,
+        ):
+            auditlog.register(model)

@@ -1,16 +1,26 @@
-"""Initiatives: the innovations whose environment the product makes visible.
+"""Initiatives and what surrounds them: goals, stage transitions, gates, constraints, backing, setbacks.
 
-The portfolio capability (stages, intake, constraints, backing) grows from this table; the
-foundation keeps only what every other app needs to point at.
+Vocabulary fields (change form, initiator level, trigger, constraint family, object, effect and
+status, backing level and commitment) store the item keys of the organisation's effective packs
+(``forms_of_change``, ``who_innovates``, ``space_for_change``, ``first_step``); the services check
+them against those packs, so an organisation that edits a pack edits the choices. History rows
+(transitions, constraint status changes, backing entries, setbacks) are only ever appended.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from spaceforchange.core.models import Organization, Unit
+
+KEY_LENGTH = 63
+SEVERITY_MIN, SEVERITY_MAX = 1, 5
 
 
 class Stage(models.TextChoices):
@@ -23,22 +33,54 @@ class Stage(models.TextChoices):
     STOPPED = "stopped", _("Stopped")
 
 
-class Initiative(models.Model):
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="initiatives")
-    title = models.CharField(_("title"), max_length=200)
-    summary = models.TextField(_("summary"), blank=True, max_length=4000)
-    unit = models.ForeignKey(
-        Unit, on_delete=models.SET_NULL, null=True, blank=True, related_name="initiatives", verbose_name=_("unit")
-    )
-    owner = models.ForeignKey(
+def _person(related_name: str, verbose_name: Any) -> models.ForeignKey:  # type: ignore[type-arg]
+    return models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
-        related_name="owned_initiatives",
-        verbose_name=_("owner"),
+        related_name=related_name,
+        verbose_name=verbose_name,
     )
+
+
+class Goal(models.Model):
+    """A strategic goal initiatives can be linked to; a plain list until the strategy app replaces it."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="goals")
+    title = models.CharField(_("title"), max_length=200)
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
+        constraints = [models.UniqueConstraint(fields=["organization", "title"], name="unique_goal_title")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Initiative(models.Model):
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="initiatives")
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"), blank=True, max_length=4000)
+    # The lead unit; ``units`` lists the others taking part.
+    unit = models.ForeignKey(
+        Unit, on_delete=models.SET_NULL, null=True, blank=True, related_name="initiatives", verbose_name=_("unit")
+    )
+    units = models.ManyToManyField(Unit, blank=True, related_name="shared_initiatives", verbose_name=_("other units"))
+    owner = _person("owned_initiatives", _("owner"))
+    team = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="initiative_teams", verbose_name=_("team")
+    )
+    goals = models.ManyToManyField(Goal, blank=True, related_name="initiatives", verbose_name=_("goals"))
     stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.IDEA)
+    change_form = models.CharField(_("change form"), max_length=KEY_LENGTH, blank=True)
+    initiator_level = models.CharField(_("initiator level"), max_length=KEY_LENGTH, blank=True)
+    trigger = models.CharField(_("trigger"), max_length=KEY_LENGTH, blank=True)
+    uses_ai = models.BooleanField(_("uses AI"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -50,3 +92,150 @@ class Initiative(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class StageTransition(models.Model):
+    """A recorded stage decision. The first row of an initiative (empty ``from_stage``) is its registration."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="transitions")
+    from_stage = models.CharField(_("from stage"), max_length=20, choices=Stage.choices, blank=True)
+    to_stage = models.CharField(_("to stage"), max_length=20, choices=Stage.choices)
+    decided_by = _person("+", _("decided by"))
+    decided_on = models.DateField(_("decided on"))
+    reason = models.TextField(_("reason"), blank=True, max_length=4000)
+    reference = models.CharField(_("decision reference"), max_length=200, blank=True)
+    recorded_by = _person("+", _("recorded by"))
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["decided_on", "pk"]
+        verbose_name = _("stage transition")
+        verbose_name_plural = _("stage transitions")
+        indexes = [models.Index(fields=["initiative", "decided_on"], name="portfolio_transition_order")]
+
+    def __str__(self) -> str:
+        return f"{self.from_stage or '-'} → {self.to_stage} ({self.decided_on})"
+
+
+class StageGate(models.Model):
+    """The conditions an organisation sets for entering a stage, in the pure rules' stored form."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="stage_gates")
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices)
+    conditions = models.JSONField(_("conditions"), default=list)
+    updated_by = _person("+", _("updated by"))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["stage"]
+        verbose_name = _("stage gate")
+        verbose_name_plural = _("stage gates")
+        constraints = [models.UniqueConstraint(fields=["organization", "stage"], name="unique_stage_gate")]
+
+    def __str__(self) -> str:
+        return self.stage
+
+
+class Constraint(models.Model):
+    """One constraint of an initiative's inventory (FRAMEWORKS.md §1); ``status`` is its latest status."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="constraints")
+    family = models.CharField(_("family"), max_length=KEY_LENGTH)
+    object = models.CharField(_("object"), max_length=KEY_LENGTH, blank=True)
+    effect = models.CharField(_("effect"), max_length=KEY_LENGTH, blank=True)
+    description = models.TextField(_("description"), max_length=2000)
+    severity = models.PositiveSmallIntegerField(
+        _("severity"), validators=[MinValueValidator(SEVERITY_MIN), MaxValueValidator(SEVERITY_MAX)]
+    )
+    owner_stakeholder = models.CharField(_("owner stakeholder"), max_length=200, blank=True)
+    # What is being done about it; the first-step framework asks for one on every cognitive constraint.
+    mitigation = models.TextField(_("mitigation"), blank=True, max_length=2000)
+    status = models.CharField(_("status"), max_length=KEY_LENGTH)
+    added_on = models.DateField(_("added on"))
+    created_by = _person("+", _("created by"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-severity", "pk"]
+        verbose_name = _("constraint")
+        verbose_name_plural = _("constraints")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(severity__gte=SEVERITY_MIN) & Q(severity__lte=SEVERITY_MAX), name="constraint_severity"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.description[:80]
+
+
+class ConstraintStatusChange(models.Model):
+    """One status of a constraint from a date on; the first row (empty ``from_status``) is its recording."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    constraint = models.ForeignKey(Constraint, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(_("from status"), max_length=KEY_LENGTH, blank=True)
+    to_status = models.CharField(_("to status"), max_length=KEY_LENGTH)
+    changed_on = models.DateField(_("changed on"))
+    note = models.TextField(_("note"), blank=True, max_length=2000)
+    changed_by = _person("+", _("changed by"))
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["changed_on", "pk"]
+        verbose_name = _("constraint status change")
+        verbose_name_plural = _("constraint status changes")
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '-'} → {self.to_status} ({self.changed_on})"
+
+
+class Backing(models.Model):
+    """A backer's commitment on a date; an empty ``commitment`` records a withdrawal.
+
+    The backer is a person of the organisation or, for politicians and partners without an
+    account, only a name; a person's name is kept too, so the entry still reads after the account
+    goes. The latest entry per backer is the current commitment.
+    """
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="backing")
+    backer = _person("+", _("backer"))
+    backer_name = models.CharField(_("backer's name"), max_length=200, blank=True)
+    level = models.CharField(_("level"), max_length=KEY_LENGTH)
+    commitment = models.CharField(_("commitment"), max_length=KEY_LENGTH, blank=True)
+    recorded_on = models.DateField(_("date"))
+    note = models.TextField(_("note"), blank=True, max_length=2000)
+    recorded_by = _person("+", _("recorded by"))
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["recorded_on", "pk"]
+        verbose_name = _("backing entry")
+        verbose_name_plural = _("backing entries")
+        constraints = [models.CheckConstraint(condition=~Q(backer_name=""), name="backing_names_a_backer")]
+
+    def __str__(self) -> str:
+        return f"{self.backer_name}: {self.commitment or '-'} ({self.recorded_on})"
+
+
+class Setback(models.Model):
+    """Something that went wrong, and whether the support held (``None``: not yet known)."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="setbacks")
+    occurred_on = models.DateField(_("date"))
+    description = models.TextField(_("description"), max_length=2000)
+    support_held = models.BooleanField(_("support held"), null=True, blank=True)
+    recorded_by = _person("+", _("recorded by"))
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["occurred_on", "pk"]
+        verbose_name = _("setback")
+        verbose_name_plural = _("setbacks")
+
+    def __str__(self) -> str:
+        return self.description[:80]

@@ -1,4 +1,10 @@
-"""Who may do what with initiatives."""
+"""Who may do what with initiatives.
+
+The owner of an initiative runs it (PRODUCT.md): records constraints, backing and setbacks, and
+records its stage decisions, which the gate still checks. Team members record too. Gates and the
+goal list are organisation-wide settings; an owner who could set the gate their own initiative
+must pass would make the gate meaningless, so they belong to innovation leads and administrators.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,7 @@ from typing import Any
 
 import rules
 
-from spaceforchange.core.permissions import is_admin, is_innovation_lead, is_member
+from spaceforchange.core.permissions import is_admin, is_innovation_lead, is_leader, is_member
 
 
 @rules.predicate
@@ -14,6 +20,19 @@ def owns_initiative(user: Any, initiative: Any = None) -> bool:
     return initiative is not None and getattr(initiative, "owner_id", None) == getattr(user, "pk", None)
 
 
+@rules.predicate
+def on_team(user: Any, initiative: Any = None) -> bool:
+    if initiative is None or not hasattr(initiative, "team") or getattr(user, "pk", None) is None:
+        return False
+    return any(person.pk == user.pk for person in initiative.team.all())
+
+
+runs_initiative = is_innovation_lead | is_admin | (is_member & owns_initiative)
+
 rules.add_perm("portfolio.view_initiatives", is_member)
 rules.add_perm("portfolio.add_initiative", is_innovation_lead | is_admin)
-rules.add_perm("portfolio.change_initiative", is_innovation_lead | is_admin | (is_member & owns_initiative))
+rules.add_perm("portfolio.change_initiative", runs_initiative)
+rules.add_perm("portfolio.move_initiative", runs_initiative)
+rules.add_perm("portfolio.record_initiative", runs_initiative | (is_member & on_team))
+rules.add_perm("portfolio.manage_goals", is_innovation_lead | is_admin | is_leader)
+rules.add_perm("portfolio.manage_gates", is_innovation_lead | is_admin)

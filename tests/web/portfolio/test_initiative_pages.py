@@ -87,5 +87,5 @@ def test_foreign_unit_id_is_not_a_valid_choice(client, organization):
     login(client, organization, ["innovation_lead"])
     foreign_unit = make_unit(make_organization())
     response = client.post("/o/northbay/initiatives/new/", {"title": "Ok", "stage": "idea", "unit": foreign_unit.pk})
-    assert BeautifulSoup(response.content, "html.parser").select_one("#id_unit-error") is not None
+    assert BeautifulSoup(response.content, "html.parser").select_one("#id_unit_error") is not None
     assert not Initiative.objects.exists()
