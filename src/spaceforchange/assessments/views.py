@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from spaceforchange.assessments import selectors, services
-from spaceforchange.assessments.forms import CampaignFilterForm, CampaignForm, InviteForm
+from spaceforchange.assessments.forms import TARGET_INITIATIVE, CampaignFilterForm, CampaignForm, InviteForm
 from spaceforchange.assessments.models import Campaign, CampaignInvitation, Response, ResponseStatus
 from spaceforchange.core.models import Organization, User
 from spaceforchange.core.selectors import organization_zone
@@ -34,6 +34,8 @@ from spaceforchange.frameworks.selectors import effective_packs, parsed_pack
 CAMPAIGNS_PER_PAGE = 25
 INVITATIONS_PER_PAGE = 25
 NEW_LINKS_SESSION_KEY = "sfc_campaign_links"
+# The flagship instrument, as the form names instruments ("pack_key:instrument_key").
+SPACE_FOR_CHANGE_SCAN = "space_for_change:space_for_change_scan"
 
 
 def respondent_link(request: HttpRequest, token: str) -> str:
@@ -145,6 +147,7 @@ def campaign_new(request: HttpRequest, org_slug: str) -> HttpResponse:
         organization=organization,
         instruments=instrument_choices(organization, get_language()),
         zone=organization_zone(organization),
+        initial=_initial_target(request),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -158,6 +161,17 @@ def campaign_new(request: HttpRequest, org_slug: str) -> HttpResponse:
             return redirect("assessments:campaign", org_slug=organization.slug, campaign_id=campaign.pk)
     context = {"organization": organization, "form": form}
     return render(request, "assessments/campaign_form.html", context, status=400 if form.errors else 200)
+
+
+def _initial_target(request: HttpRequest) -> dict[str, Any]:
+    """``?initiative=ID`` (the initiative page's "Start a scan") preselects a space-for-change scan of it.
+
+    The form offers only this organisation's initiatives, so a foreign or unknown id selects nothing.
+    """
+    initiative_id = request.GET.get("initiative", "")
+    if request.method != "GET" or not initiative_id.isdigit() or len(initiative_id) > 18:
+        return {}
+    return {"target_kind": TARGET_INITIATIVE, "initiative": int(initiative_id), "instrument": SPACE_FOR_CHANGE_SCAN}
 
 
 def _add_campaign_errors(form: CampaignForm, error: ValidationError) -> None:

@@ -151,3 +151,17 @@ def test_entered_values_survive_an_error(org, client_as, pack):
     page = soup(response)
     assert page.select_one("#id_opens_at")["value"] == "2030-03-01T09:00"
     assert page.select_one("#id_instrument option[selected]")["value"] == "scan_pack:scan"
+
+
+def test_an_initiative_in_the_address_preselects_a_scan_of_it_but_never_a_foreign_one(org, other_org, client_as, pack):
+    ours = create_initiative(organization=org.organization, title="Night watch")
+    theirs = create_initiative(organization=other_org.organization, title="Harbour")
+    client = client_as("innovation_lead")
+    page = soup(client.get(org.url("assessments:campaign_new"), {"initiative": ours.pk}))
+    assert page.select_one("input[name=target_kind][value=initiative]").has_attr("checked")
+    assert page.select_one(f"select[name=initiative] option[value='{ours.pk}']").has_attr("selected")
+    foreign = soup(client.get(org.url("assessments:campaign_new"), {"initiative": theirs.pk}))
+    assert not foreign.select("select[name=initiative] option[selected]")
+    assert "Harbour" not in foreign.get_text()
+    for junk in ("abc", "-1", "9" * 40):
+        assert client.get(org.url("assessments:campaign_new"), {"initiative": junk}).status_code == 200
