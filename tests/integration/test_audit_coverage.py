@@ -5,7 +5,8 @@ from django.apps import apps
 
 from spaceforchange.core.models import Organization
 
-NOT_AUDITED: set[str] = set()
+# Derived data only: stored results are recomputed from the audited campaign and its answers.
+NOT_AUDITED: set[str] = {"assessments.ResultSnapshot"}
 
 
 def organization_owned_models():

@@ -18,3 +18,12 @@ class AssessmentsConfig(AppConfig):
         auditlog.register(models.Response, exclude_fields=["resume_token_hash"])
         auditlog.register(models.Answer)
         auditlog.register(models.DimensionComment)
+        auditlog.register(models.ColumnMapping)
+        # An import is logged when it is uploaded (who, which file, which campaign) and at each change
+        # of status (with the number of rows once they are all checked). Its imported responses are
+        # written in bulk without signals, and progress counters and timestamps, the stored file and
+        # the message are left out, so a long import adds a handful of entries, not one per batch.
+        auditlog.register(
+            models.SurveyImport,
+            exclude_fields=["content", "rows_done", "started_at", "progressed_at", "message"],
+        )

@@ -9,9 +9,8 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from spaceforchange.assessments import import_domain
-from spaceforchange.assessments.import_selectors import MappingChoice
-from spaceforchange.assessments.import_services import max_import_bytes
+from spaceforchange.assessments import import_mapping
+from spaceforchange.assessments.import_selectors import MappingChoice, max_import_bytes
 from spaceforchange.core.forms import UswdsForm
 from spaceforchange.frameworks.schema import Instrument
 
@@ -86,7 +85,7 @@ class ColumnMappingForm(UswdsForm):
     save_as = forms.CharField(
         label=_("Save this mapping as"),
         required=False,
-        max_length=import_domain.MAX_NAME_CHARS,
+        max_length=import_mapping.MAX_NAME_CHARS,
         help_text=_("Give a name to reuse the mapping for the next file from the same tool."),
     )
 

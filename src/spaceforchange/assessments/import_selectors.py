@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import gzip
+import io
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import QuerySet
 
+from spaceforchange.assessments import import_reading
 from spaceforchange.assessments.models import Campaign, ColumnMapping, ImportProblem, ImportStatus, SurveyImport
 from spaceforchange.assessments.selectors import instrument_of
 from spaceforchange.core.models import Organization
@@ -36,6 +40,23 @@ def survey_import_with_file(campaign: Campaign, import_id: int) -> SurveyImport:
     found = SurveyImport.objects.get(organization_id=campaign.organization_id, campaign=campaign, pk=import_id)
     found.campaign = campaign
     return found
+
+
+def max_import_bytes() -> int:
+    """``settings.SFC_MAX_IMPORT_BYTES``: the largest file (after gzip is taken off) an import takes."""
+    return int(getattr(settings, "SFC_MAX_IMPORT_BYTES", import_reading.DEFAULT_MAX_BYTES))
+
+
+def stored_table(survey_import: SurveyImport) -> import_reading.Table:
+    """The kept file, read as it streams out of its compression (a CSV is never unpacked whole)."""
+    stream = gzip.GzipFile(fileobj=io.BytesIO(bytes(survey_import.content)))
+    kind = import_reading.kind_of(stream.peek(4)[:4])
+    return import_reading.read_table(stream, kind=kind, limit=max_import_bytes())  # type: ignore[arg-type]
+
+
+def header_of(survey_import: SurveyImport) -> tuple[str, ...]:
+    """The column names of an uploaded file that is still kept."""
+    return stored_table(survey_import).header
 
 
 def problems_of(survey_import: SurveyImport) -> QuerySet[ImportProblem]:

@@ -91,7 +91,7 @@ def import_new(request: HttpRequest, org_slug: str, campaign_id: int) -> HttpRes
         "campaign": campaign,
         "form": form,
         "closed": closed,
-        "max_mb": round(import_services.max_import_bytes() / 1024 / 1024),
+        "max_mb": round(import_selectors.max_import_bytes() / 1024 / 1024),
     }
     failed = posted and (closed or bool(form.errors))
     return render(request, "assessments/import_new.html", context, status=400 if failed else 200)
@@ -132,7 +132,7 @@ def import_map(request: HttpRequest, org_slug: str, campaign_id: int, import_id:
     if not import_services.awaits_mapping(survey_import):
         return _to_detail(organization, campaign, survey_import)
     instrument = selectors.instrument_of(campaign)
-    header = import_services.header_of(survey_import)
+    header = import_selectors.header_of(survey_import)
     form = ColumnMappingForm(
         request.POST if request.method == "POST" else None,
         instrument=instrument,

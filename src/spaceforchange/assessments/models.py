@@ -339,6 +339,9 @@ class SurveyImport(models.Model):
     )
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    # Touched with every step of a run (each batch of rows checked or imported): a run whose last
+    # step is long past has lost its worker, which ``recover_stalled_imports`` ends.
+    progressed_at = models.DateTimeField(_("last progress"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:

@@ -2,16 +2,24 @@
 
 Anonymous campaigns hold nothing that points at a person. Named campaigns do: the response's
 respondent, the invitation's email address and the comments the person wrote; and every
-campaign records who created it. Erasure keeps the answers (results and trends are the
-organisation's record) but detaches them from the person, blanks the invitation's address and
-scrubs the person's name and address from comments.
+campaign, answer import and saved column mapping records who created it. Erasure keeps the
+answers (results and trends are the organisation's record) but detaches them from the person,
+blanks the invitation's address and scrubs the person's name and address from comments; imports
+and mappings are kept without their creator, and their file names and names lose the person's name.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from spaceforchange.assessments.models import Campaign, CampaignInvitation, DimensionComment, Response
+from spaceforchange.assessments.models import (
+    Campaign,
+    CampaignInvitation,
+    ColumnMapping,
+    DimensionComment,
+    Response,
+    SurveyImport,
+)
 from spaceforchange.core import privacy
 from spaceforchange.core.models import User
 
@@ -26,6 +34,7 @@ def export_surveys(user: User) -> dict[str, list[dict[str, Any]]]:
     )
     invitations = CampaignInvitation.objects.filter(email__iexact=user.email).select_related("campaign")
     return {
+        **_export_imports(user),
         "campaigns_created": [
             {
                 "organization": campaign.organization.slug,
@@ -56,6 +65,30 @@ def export_surveys(user: User) -> dict[str, list[dict[str, Any]]]:
     }
 
 
+def _export_imports(user: User) -> dict[str, list[dict[str, Any]]]:
+    imports = (
+        SurveyImport.objects.filter(created_by=user)
+        .select_related("campaign", "campaign__organization")
+        .defer("content")
+        .order_by("created_at", "pk")
+    )
+    mappings = ColumnMapping.objects.filter(created_by=user).select_related("organization").order_by("name", "pk")
+    return {
+        "answer_imports": [
+            {
+                "organization": survey_import.campaign.organization.slug,
+                "campaign": survey_import.campaign.title,
+                "filename": survey_import.filename,
+                "uploaded_at": survey_import.created_at.isoformat(),
+                "status": survey_import.status,
+                "rows": survey_import.rows_total if survey_import.rows_total is not None else survey_import.rows_done,
+            }
+            for survey_import in imports
+        ],
+        "column_mappings": [{"organization": mapping.organization.slug, "name": mapping.name} for mapping in mappings],
+    }
+
+
 def erase_surveys(erasure: privacy.Erasure) -> dict[str, int]:
     responses = list(Response.objects.filter(respondent=erasure.user).values_list("pk", flat=True))
     scrubbed = 0
@@ -66,12 +99,41 @@ def erase_surveys(erasure: privacy.Erasure) -> dict[str, int]:
             scrubbed += 1
     detached = Response.objects.filter(pk__in=responses).update(respondent=None, invitation=None)
     blanked = CampaignInvitation.objects.filter(email__iexact=erasure.email).update(email="")
+    imports, renamed = _erase_imports(erasure)
     return {
         "responses_detached": detached,
         "comments_scrubbed": scrubbed,
         "invitations_blanked": blanked,
         "campaigns_kept_pseudonymised": Campaign.objects.filter(created_by=erasure.user).count(),
+        "imports_detached": imports,
+        "import_filenames_scrubbed": renamed,
+        "mappings_detached": _erase_mappings(erasure),
     }
+
+
+def _erase_imports(erasure: privacy.Erasure) -> tuple[int, int]:
+    """Detach the person's imports; a file name holding their name or address loses it too."""
+    renamed = 0
+    mine = SurveyImport.objects.filter(created_by=erasure.user)
+    for pk, filename in mine.values_list("pk", "filename"):
+        scrubbed = erasure.scrub(filename)
+        if scrubbed != filename:
+            SurveyImport.objects.filter(pk=pk).update(filename=scrubbed[:255])
+            renamed += 1
+    return mine.update(created_by=None), renamed
+
+
+def _erase_mappings(erasure: privacy.Erasure) -> int:
+    """Detach the person's saved mappings; a name holding their name loses it (kept unique)."""
+    mine = ColumnMapping.objects.filter(created_by=erasure.user)
+    for mapping in mine.only("pk", "organization_id", "name"):
+        name = erasure.scrub(mapping.name)[:100]
+        if name == mapping.name:
+            continue
+        if ColumnMapping.objects.filter(organization_id=mapping.organization_id, name=name).exists():
+            name = f"{name[:90]} ({mapping.pk})"
+        ColumnMapping.objects.filter(pk=mapping.pk).update(name=name)
+    return mine.update(created_by=None)
 
 
 privacy.register(
@@ -81,6 +143,8 @@ privacy.register(
     description=(
         "Survey campaigns the person created (kept, linked to the pseudonymised account), their answers "
         "and comments in named campaigns (kept for the results, detached from the person, names scrubbed "
-        "from comments) and invitations sent to their address (address blanked)."
+        "from comments), invitations sent to their address (address blanked), and the answer imports and "
+        "column mappings they made (kept without their creator; the person's name scrubbed from file "
+        "names and mapping names)."
     ),
 )

@@ -19,11 +19,9 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    SerializerFunctionWrapHandler,
     StringConstraints,
     ValidationError,
     ValidationInfo,
-    model_serializer,
     model_validator,
 )
 
@@ -267,20 +265,13 @@ class Instrument(Strict):
     """The answer scale shared by all statements."""
     statements: list[Statement] = Field(min_length=1)
     """The statements, each scored into one item."""
-    mappings: list[ImportMapping] = Field(default_factory=list)
+    # A pack's checksum is taken over its dump: an instrument without mappings must dump exactly as
+    # it did before mappings existed, or every stored pack would look changed.
+    mappings: list[ImportMapping] = Field(default_factory=list, exclude_if=lambda mappings: not mappings)
     """Column mappings for importing answers exported by other survey tools."""
 
     def mapping(self, key: str) -> ImportMapping | None:
         return next((mapping for mapping in self.mappings if mapping.key == key), None)
-
-    @model_serializer(mode="wrap")
-    def _without_empty_mappings(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        # A pack's checksum is taken over its dump: an instrument without mappings must dump exactly
-        # as it did before mappings existed, or every stored pack would look changed.
-        data: dict[str, Any] = handler(self)
-        if not self.mappings:
-            data.pop("mappings", None)
-        return data
 
 
 class Framework(Strict):

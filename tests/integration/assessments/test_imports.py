@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
 
-from spaceforchange.assessments import import_selectors, import_services
+from spaceforchange.assessments import import_running, import_selectors, import_services
 from spaceforchange.assessments.models import (
     Answer,
     Campaign,
@@ -101,7 +101,7 @@ def test_one_bad_row_among_good_ones_imports_nothing_and_names_the_line(campaign
 
 
 def test_problems_are_capped_but_all_counted(campaign, monkeypatch):
-    monkeypatch.setattr(import_services, "MAX_STORED_PROBLEMS", 2)
+    monkeypatch.setattr(import_running, "MAX_STORED_PROBLEMS", 2)
     rows = b"".join(f"x{n},9,9,9,9,A,1\n".encode() for n in range(3))
     rejected = run(campaign, b"respondent,r1,r2,o1,o2,team,weight\n" + rows)
     assert (rejected.status, rejected.problem_count, rejected.problems.count()) == ("rejected", 12, 2)
@@ -109,8 +109,8 @@ def test_problems_are_capped_but_all_counted(campaign, monkeypatch):
 
 
 def test_progress_is_reported_while_checking_and_importing(campaign, monkeypatch):
-    monkeypatch.setattr(import_services, "PROGRESS_EVERY", 2)
-    monkeypatch.setattr(import_services, "BATCH_ROWS", 4)
+    monkeypatch.setattr(import_running, "PROGRESS_EVERY", 2)
+    monkeypatch.setattr(import_running, "BATCH_ROWS", 4)
     seen: list[tuple[str, int, int | None]] = []
     started = import_services.start_survey_import(
         campaign=campaign, uploaded_name="a.csv", data=SAMPLE, mapping=COLUMNS, run_in_background=False
@@ -144,7 +144,7 @@ def test_a_failure_while_inserting_leaves_nothing(campaign, monkeypatch):
     def explode(*_args: object) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(import_services, "_submit", explode)
+    monkeypatch.setattr(import_running, "_submit", explode)
     failed = run(campaign)
     assert (failed.status, failed.message) == (
         ImportStatus.FAILED,
@@ -324,7 +324,7 @@ def test_units_are_matched_by_name(campaign):
 def test_upload_then_map_then_run(campaign, version, django_capture_on_commit_callbacks):
     staged = import_services.upload_survey_file(campaign=campaign, uploaded_name="a.csv", data=SAMPLE)
     assert import_services.awaits_mapping(staged)
-    assert import_services.header_of(staged) == ("respondent", "r1", "r2", "o1", "o2", "team", "weight")
+    assert import_selectors.header_of(staged) == ("respondent", "r1", "r2", "o1", "o2", "team", "weight")
     assert import_services.import_survey(staged.pk).status == ImportStatus.QUEUED  # not ready: no mapping yet
     with pytest.raises(ValidationError):
         import_services.map_survey_import(survey_import=staged, mapping={**COLUMNS, "weight": "nope"})

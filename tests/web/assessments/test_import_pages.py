@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
-from spaceforchange.assessments import import_services
+from spaceforchange.assessments import import_running, import_services
 from spaceforchange.assessments.models import ColumnMapping, ImportStatus, Response, SurveyImport
 from tests.web.assessments.conftest import ROLES
 from tests.web.core.conftest import error_texts, soup
@@ -307,3 +309,27 @@ def test_saved_mappings_are_listed_and_deleted(org, lead, saved, other_org):
     assert response["Location"] == org.url("assessments:mappings")
     assert not ColumnMapping.objects.exists()
     assert lead.post(org.url("assessments:mapping_delete", mapping_id=saved.pk)).status_code == 404
+
+
+def test_the_page_of_an_import_whose_worker_died_says_it_stopped_once_recovered(org, lead, campaign_in):
+    campaign = campaign_in(org)
+    started = import_services.start_survey_import(
+        campaign=campaign, uploaded_name="a.csv", data=SAMPLE, mapping=COLUMNS, run_in_background=False
+    )
+    long_ago = timezone.now() - timedelta(hours=2)
+    SurveyImport.objects.filter(pk=started.pk).update(
+        status=ImportStatus.IMPORTING, started_at=long_ago, progressed_at=long_ago, rows_total=6, rows_done=4
+    )
+    url = org.url("assessments:import_detail", campaign_id=campaign.pk, import_id=started.pk)
+    assert soup(lead.get(url)).find("meta", attrs={"http-equiv": "refresh"})  # still looks busy until recovered
+
+    assert import_running.recover_stalled_imports() == 1
+
+    page = soup(lead.get(url))
+    assert page.find("meta", attrs={"http-equiv": "refresh"}) is None
+    assert page.select_one("[data-status]").get_text(strip=True) == "Failed"
+    assert page.select_one("#import-refused").get_text(" ", strip=True).startswith("Nothing was imported.")
+    assert page.select_one("#import-message").get_text(strip=True) == (
+        "The import stopped unexpectedly; upload the file again."
+    )
+    assert page.select_one("#import-running") is None

@@ -13,8 +13,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from spaceforchange.assessments import domain, import_selectors, import_services, services
+from spaceforchange.assessments import domain, import_running, import_selectors, import_services, services
 from spaceforchange.assessments.models import Campaign, ImportStatus, SurveyImport
 from spaceforchange.assessments.results import DIMENSION_FIGURES, campaign_results
 from spaceforchange.core.models import Organization
@@ -22,6 +23,7 @@ from spaceforchange.core.selectors import organization_zone
 
 DEFAULT_DURATION = timedelta(days=14)
 PROBLEMS_SHOWN = 50
+MAX_STALLED_MINUTES = 60 * 24 * 366
 CSV_COLUMNS = ("group", "kind", "key", *DIMENSION_FIGURES)
 
 
@@ -35,6 +37,7 @@ class Command(BaseCommand):
             "  sfc assessments create --org northbay --instrument space_for_change_scan --title 'Spring scan'\n"
             "  sfc assessments import 12 fevs2018.csv.gz --mapping fevs-2018\n"
             "  sfc assessments mappings --org northbay\n"
+            "  sfc assessments recover-imports --older-than 60\n"
             "  sfc assessments results 12 --group-by unit --format csv\n\n"
             "Errors are printed on standard error and the command exits with status 1."
         )
@@ -94,6 +97,21 @@ class Command(BaseCommand):
         )
         mappings = _action(actions, "mappings", _("list the column mappings an organisation's imports can use"))
         mappings.add_argument("--org", required=True, metavar="SLUG", help=_("the organisation's short name (slug)"))
+        recover = _action(
+            actions,
+            "recover-imports",
+            _(
+                "end the answer imports whose worker stopped (no progress for a while): mark them failed, delete "
+                "their draft responses, and print how many were ended; the background task does this too"
+            ),
+        )
+        recover.add_argument(
+            "--older-than",
+            type=int,
+            metavar="MINUTES",
+            default=int(import_running.STALLED_AFTER.total_seconds() // 60),
+            help=_("end imports with no progress for at least this many minutes, 1 to 527040 (default: %(default)s)"),
+        )
         results = _action(actions, "results", _("print a campaign's results"))
         results.add_argument("campaign_id", type=int, metavar="CAMPAIGN_ID", help=_("the campaign's id"))
         results.add_argument(
@@ -106,7 +124,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        handler = getattr(self, f"do_{options['action']}")
+        handler = getattr(self, f"do_{options['action'].replace('-', '_')}")
         handler(**options)
 
     def do_create(
@@ -188,6 +206,14 @@ class Command(BaseCommand):
         self.stderr.write(f"\r{text}", ending="")
         self.stderr.flush()
 
+    def do_recover_imports(self, *, older_than: int, **_options: Any) -> None:
+        if not 1 <= older_than <= MAX_STALLED_MINUTES:
+            message = _("--older-than: give a whole number of minutes from 1 to %(max)d, not %(value)d.")
+            raise CommandError(message % {"max": MAX_STALLED_MINUTES, "value": older_than})
+        ended = import_running.recover_stalled_imports(older_than=timedelta(minutes=older_than))
+        text = ngettext("Ended %(count)d stalled import.", "Ended %(count)d stalled imports.", ended)
+        self.stdout.write(text % {"count": ended})
+
     def do_mappings(self, *, org: str, **_options: Any) -> None:
         organization = Organization.objects.filter(slug=org).first()
         if organization is None:
@@ -204,7 +230,7 @@ class Command(BaseCommand):
 
 
 def _read_file(path: str) -> bytes:
-    limit = import_services.max_import_bytes()
+    limit = import_selectors.max_import_bytes()
     try:
         if path == "-":
             return sys.stdin.buffer.read(limit + 1)
