@@ -220,8 +220,8 @@ delegated(
     "seed-demo",
     "seed_demo",
     "Load the Northbay demo organisation, its people and sample content.\n\n"
-    "Prints the demo logins (all with the password northbay-demo). Meant for trying the "
-    "product out; do not run it on a production database.",
+    "Prints the demo logins (all with the password northbay-demo) and the link of the open "
+    "demo scan. Meant for trying the product out; do not run it on a production database.",
     "Load the Northbay demo organisation and print its logins.",
 )
 delegated(
@@ -246,6 +246,14 @@ delegated(
     "Examples: sfc assessments import 12 answers.csv.gz --mapping fevs-2018\n"
     "sfc assessments results 12 --group-by unit --format csv",
     "Create survey campaigns, import answers, print results.",
+)
+delegated(
+    "alerts",
+    "alerts",
+    "Evaluate the warning rules and list an organisation's warnings.\n\n"
+    "Run `sfc alerts evaluate` nightly (every organisation). Examples: sfc alerts evaluate --org northbay; "
+    "sfc alerts list --org northbay --status open --format csv",
+    "Evaluate warning rules; list warnings.",
 )
 delegated(
     "export-person",

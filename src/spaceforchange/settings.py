@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "spaceforchange.frameworks",
     "spaceforchange.portfolio",
     "spaceforchange.assessments",
+    "spaceforchange.alerts",
     "spaceforchange.api",
     "spaceforchange.web",
 ]
@@ -294,6 +295,10 @@ SFC_API_MAX_PAGE_SIZE = int(os.environ.get("SFC_API_MAX_PAGE_SIZE", "500"))
 NINJA_PAGINATION_PER_PAGE = SFC_API_PAGE_SIZE
 NINJA_PAGINATION_MAX_LIMIT = SFC_API_MAX_PAGE_SIZE
 SFC_MAX_PACK_BYTES = int(os.environ.get("SFC_MAX_PACK_BYTES", str(2 * 1024 * 1024)))
+# The largest answer file an import takes, after gzip is taken off (web uploads and the CLI).
+SFC_MAX_IMPORT_BYTES = int(os.environ.get("SFC_MAX_IMPORT_BYTES", str(200 * 1024 * 1024)))
+# The framework pack whose warning_rule items give the warnings their severity and thresholds.
+SFC_ALERTS_PACK = os.environ.get("SFC_ALERTS_PACK", "warnings")
 
 LOGGING = {
     "version": 1,

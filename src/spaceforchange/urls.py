@@ -19,6 +19,7 @@ organization_patterns = [
     path("frameworks/", include("spaceforchange.frameworks.urls")),
     path("initiatives/", include("spaceforchange.portfolio.urls")),
     path("assessments/", include("spaceforchange.assessments.urls")),
+    path("alerts/", include("spaceforchange.alerts.urls")),
 ]
 
 urlpatterns = [

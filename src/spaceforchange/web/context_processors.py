@@ -36,6 +36,7 @@ PRIMARY_NAV: tuple[tuple[str, Promise, str | None, bool], ...] = (
     ("core:members", _("Members"), "core.view_members", True),
     ("portfolio:initiatives", _("Initiatives"), "portfolio.view_initiatives", True),
     ("assessments:campaigns", _("Assessments"), "assessments.view_campaigns", True),
+    ("alerts:alerts", _("Warnings"), "alerts.view_alerts", True),
     ("frameworks:library", _("Framework library"), None, True),
     ("core:audit", _("Audit"), "core.view_audit", True),
 )

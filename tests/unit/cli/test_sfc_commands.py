@@ -19,6 +19,7 @@ COMMANDS = [
     "check",
     "frameworks",
     "assessments",
+    "alerts",
     "export-person",
     "erase-person",
     "manage",
@@ -28,6 +29,7 @@ DELEGATED = {
     "worker": "db_worker",
     "frameworks": "frameworks",
     "assessments": "assessments",
+    "alerts": "alerts",
     "export-person": "export_person",
     "erase-person": "erase_person",
 }

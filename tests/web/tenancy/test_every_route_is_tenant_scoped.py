@@ -57,6 +57,39 @@ def _foreign_initiative(other: Organization) -> Any:
     return services.create_initiative(organization=other, title=f"Foreign initiative {next(_numbers)}").pk
 
 
+def _foreign_idea(other: Organization) -> Any:
+    from spaceforchange.portfolio import idea_services
+
+    return idea_services.submit_idea(
+        organization=other,
+        submitted_by=factories.make_member(other).user,
+        title=f"Foreign idea {next(_numbers)}",
+        problem="A problem",
+        proposal="A proposal",
+    ).pk
+
+
+def _foreign_import(other: Organization) -> Any:
+    from spaceforchange.assessments import import_services
+
+    campaign = factories.make_campaign(other)
+    return import_services.upload_survey_file(campaign=campaign, uploaded_name="a.csv", data=b"r1\n4\n").pk
+
+
+def _foreign_mapping(other: Organization) -> Any:
+    from spaceforchange.assessments import import_services
+
+    key = factories.make_pack(organization=other).pack.key
+    mapping = import_services.save_column_mapping(
+        organization=other,
+        name=f"Foreign {next(_numbers)}",
+        pack_key=key,
+        instrument_key="scan",
+        columns={"statements": {"r1": "r1"}},
+    )
+    return mapping.pk
+
+
 # path parameter name -> builds B's object and returns the value to put in the URL
 FOREIGN_OBJECTS: dict[str, Callable[[Organization], Any]] = {
     "initiative_id": _foreign_initiative,
@@ -71,6 +104,46 @@ FOREIGN_OBJECTS: dict[str, Callable[[Organization], Any]] = {
         core_services.create_invitation(organization=other, created_by=None, roles=["member"])[0].pk
     ),
     "campaign_id": lambda other: factories.make_campaign(other).pk,
+    "import_id": lambda other: _foreign_import(other),
+    "mapping_id": lambda other: _foreign_mapping(other),
+    "alert_id": lambda other: (
+        __import__("tests.integration.alerts.helpers").integration.alerts.helpers.make_alert(other).pk
+    ),
+    "goal_id": lambda other: (
+        __import__("spaceforchange.portfolio.services")
+        .portfolio.services.create_goal(organization=other, title=f"Foreign goal {next(_numbers)}")
+        .pk
+    ),
+    "constraint_id": lambda other: (
+        __import__("spaceforchange.portfolio.record_services")
+        .portfolio.record_services.record_constraint(
+            initiative=__import__("spaceforchange.portfolio.models").portfolio.models.Initiative.objects.get(
+                pk=_foreign_initiative(other)
+            ),
+            family="regulatory",
+            description="Foreign constraint",
+            severity=3,
+        )
+        .pk
+    ),
+    "idea_id": lambda other: _foreign_idea(other),
+    "challenge_id": lambda other: (
+        __import__("spaceforchange.portfolio.idea_services")
+        .portfolio.idea_services.open_challenge(
+            organization=other,
+            title=f"Foreign challenge {next(_numbers)}",
+            theme="A theme",
+            closes_on=__import__("datetime").date(2100, 1, 1),
+        )
+        .pk
+    ),
+    "sponsor_id": lambda other: (
+        __import__("spaceforchange.portfolio.idea_services")
+        .portfolio.idea_services.set_idea_sponsor(
+            organization=other, unit=None, person=factories.make_member(other).user
+        )
+        .pk
+    ),
 }
 
 PARAMETER = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>|\{(?P<api_name>\w+)\}")
