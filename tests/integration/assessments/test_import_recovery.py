@@ -4,7 +4,6 @@ and the audit log entries of imports and mappings."""
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from auditlog.models import LogEntry
@@ -25,17 +24,10 @@ from spaceforchange.assessments.models import (
 )
 from spaceforchange.core.models import AuditScope
 from tests.factories import make_campaign, make_member, make_organization, make_pack, make_user
+from tests.integration.assessments.test_imports import COLUMNS, SAMPLE
 
 pytestmark = pytest.mark.django_db
 
-SAMPLE = (Path(__file__).resolve().parents[2] / "data" / "scan_answers.csv").read_bytes()
-COLUMNS = {
-    "statements": {"r1": "r1", "r2": "r2", "o1": "o1", "o2": "o2"},
-    "attributes": {"team": "team"},
-    "weight": "weight",
-    "unit": None,
-    "dont_know": ["X"],
-}
 STALLED = "The import stopped unexpectedly; upload the file again."
 
 
