@@ -243,7 +243,7 @@ delegated(
     "assessments",
     "assessments",
     "Create survey campaigns of pack instruments, import answers from CSV or XLSX files, and print results.\n\n"
-    "Examples: sfc assessments import 12 answers.csv.gz --mapping fevs-2018\n"
+    "Examples: sfc assessments import 12 answers.csv.gz --mapping fevs-2018; "
     "sfc assessments results 12 --group-by unit --format csv",
     "Create survey campaigns, import answers, print results.",
 )
