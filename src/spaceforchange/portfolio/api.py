@@ -19,6 +19,7 @@ from spaceforchange.api.pagination import LimitOffsetPagination
 from spaceforchange.api.tenancy import organization_from
 from spaceforchange.core.models import Organization, Unit
 from spaceforchange.portfolio import selectors, services
+from spaceforchange.portfolio.idea_api import router as idea_router
 from spaceforchange.portfolio.models import Initiative, Stage
 from spaceforchange.portfolio.record_api import INITIATIVE, INITIATIVE_ID, caller, initiative_for
 from spaceforchange.portfolio.record_api import router as record_router
@@ -26,6 +27,8 @@ from spaceforchange.portfolio.record_api import router as record_router
 router = Router(tags=["initiatives"])
 # The records of one initiative (transitions, constraints, backing, setbacks) live in record_api.
 router.add_router("/", record_router)
+# The idea box (idea_api) sits beside the initiatives under the same organisation prefix.
+router.add_router("/", idea_router)
 
 
 class InitiativeOut(Schema):

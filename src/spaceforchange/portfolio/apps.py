@@ -10,9 +10,14 @@ class PortfolioConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from spaceforchange.portfolio import models
+        from spaceforchange.portfolio import idea_privacy, models
+
+        idea_privacy.register()
 
         auditlog.register(models.Initiative, m2m_fields={"units", "team", "goals"})
+        # The audit log is the one place an anonymous idea's submitter stays on record.
+        auditlog.register(models.Idea, m2m_fields={"supporters"})
+        auditlog.register(models.Challenge, m2m_fields={"evaluators"})
         for model in (
             models.Goal,
             models.StageTransition,
@@ -21,5 +26,7 @@ class PortfolioConfig(AppConfig):
             models.ConstraintStatusChange,
             models.Backing,
             models.Setback,
+            models.IdeaSponsor,
+            models.IdeaSettings,
         ):
             auditlog.register(model)

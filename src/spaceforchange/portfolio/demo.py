@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from spaceforchange.core.models import Organization, User
-from spaceforchange.portfolio import record_services, services
+from spaceforchange.portfolio import idea_demo, record_services, services
 from spaceforchange.portfolio.models import Goal, Initiative, Stage
 
 GOALS = (
@@ -257,3 +257,5 @@ def seed(context: Any) -> None:
         )
         for event in story.events:
             _apply(initiative, event, today, context)
+    # The idea box comes after the initiatives: its adopted ideas link to them.
+    idea_demo.seed_ideas(context)

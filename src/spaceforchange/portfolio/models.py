@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from spaceforchange.core.models import Organization, Unit
@@ -239,3 +240,142 @@ class Setback(models.Model):
 
     def __str__(self) -> str:
         return self.description[:80]
+
+
+# --- Idea box -----------------------------------------------------------------------------------
+
+ANSWER_DAYS_DEFAULT = 30
+
+
+class IdeaStatus(models.TextChoices):
+    """Where an idea stands; every status but ``submitted`` is a decision."""
+
+    SUBMITTED = "submitted", _("Waiting for an answer")
+    ADOPTED = "adopted", _("Adopted as an initiative")
+    MERGED = "merged", _("Merged into another idea")
+    DECLINED = "declined", _("Declined")
+    PARKED = "parked", _("Parked")
+
+
+class Idea(models.Model):
+    """An idea from the idea box (PRODUCT.md: any member submits, a sponsor answers in time).
+
+    ``submitted_by`` is kept even for an anonymous idea: the audit log and the submitter's own
+    list need it, while pages and the API leave it out for everyone else.
+    """
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="ideas")
+    title = models.CharField(_("title"), max_length=200)
+    problem = models.TextField(_("problem"), max_length=4000)
+    proposal = models.TextField(_("proposal"), max_length=4000)
+    beneficiaries = models.TextField(_("who benefits"), blank=True, max_length=2000)
+    public_value = models.TextField(_("expected public value"), blank=True, max_length=2000)
+    unit = models.ForeignKey(
+        Unit, on_delete=models.SET_NULL, null=True, blank=True, related_name="ideas", verbose_name=_("unit")
+    )
+    submitted_by = _person("submitted_ideas", _("submitted by"))
+    anonymous = models.BooleanField(_("anonymous towards colleagues"), default=False)
+    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
+    sponsor = _person("sponsored_ideas", _("sponsor"))
+    status = models.CharField(_("status"), max_length=20, choices=IdeaStatus.choices, default=IdeaStatus.SUBMITTED)
+    initiative = models.ForeignKey(
+        Initiative,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="ideas",
+        verbose_name=_("initiative"),
+    )
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="merged", verbose_name=_("merged into")
+    )
+    reason = models.TextField(_("reason"), blank=True, max_length=4000)
+    decided_by = _person("+", _("decided by"))
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    supporters = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="supported_ideas", verbose_name=_("supporters")
+    )
+    challenge = models.ForeignKey(
+        "Challenge", on_delete=models.SET_NULL, null=True, blank=True, related_name="ideas", verbose_name=_("challenge")
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-submitted_at", "pk"]
+        verbose_name = _("idea")
+        verbose_name_plural = _("ideas")
+        indexes = [models.Index(fields=["organization", "status", "submitted_at"], name="portfolio_idea_waiting")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class IdeaSponsor(models.Model):
+    """Who sponsors the ideas of a unit and the units below it; no unit: the organisation's default."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="idea_sponsors")
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("unit")
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("sponsor")
+    )
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("idea sponsor")
+        verbose_name_plural = _("idea sponsors")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "unit"], name="unique_idea_sponsor_unit"),
+            models.UniqueConstraint(
+                fields=["organization"], condition=Q(unit__isnull=True), name="unique_idea_sponsor_default"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit or '-'}: {self.person}"
+
+
+class IdeaSettings(models.Model):
+    """The organisation's idea-box settings: the answer guarantee in days."""
+
+    organization = models.OneToOneField(Organization, on_delete=models.CASCADE, related_name="idea_settings")
+    answer_days = models.PositiveSmallIntegerField(
+        _("answer guarantee in days"),
+        default=ANSWER_DAYS_DEFAULT,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
+
+    class Meta:
+        verbose_name = _("idea settings")
+        verbose_name_plural = _("idea settings")
+
+    def __str__(self) -> str:
+        return str(self.answer_days)
+
+
+class Challenge(models.Model):
+    """A time-boxed call for ideas on a theme; ideas may be submitted to it until ``closes_on``.
+
+    ``evaluators`` are the people who will assess its ideas once the organisation's packs define
+    evaluation criteria.
+    """
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="challenges")
+    title = models.CharField(_("title"), max_length=200)
+    theme = models.TextField(_("theme"), max_length=4000)
+    closes_on = models.DateField(_("closes on"))
+    evaluators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="evaluated_challenges", verbose_name=_("evaluators")
+    )
+    created_by = _person("+", _("created by"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-closes_on", "pk"]
+        verbose_name = _("challenge")
+        verbose_name_plural = _("challenges")
+        constraints = [models.UniqueConstraint(fields=["organization", "title"], name="unique_challenge_title")]
+
+    def __str__(self) -> str:
+        return self.title

@@ -12,7 +12,7 @@ from typing import Any
 
 import rules
 
-from spaceforchange.core.permissions import is_admin, is_innovation_lead, is_leader, is_member
+from spaceforchange.core.permissions import is_admin, is_innovation_lead, is_leader, is_member, is_owner
 
 
 @rules.predicate
@@ -36,3 +36,20 @@ rules.add_perm("portfolio.move_initiative", runs_initiative)
 rules.add_perm("portfolio.record_initiative", runs_initiative | (is_member & on_team))
 rules.add_perm("portfolio.manage_goals", is_innovation_lead | is_admin | is_leader)
 rules.add_perm("portfolio.manage_gates", is_innovation_lead | is_admin)
+
+
+# The idea box (issue #4): any member submits and supports ideas; an idea's sponsor, innovation
+# leads and initiative owners answer them; innovation leads set who sponsors which unit.
+
+
+@rules.predicate
+def sponsors_idea(user: Any, idea: Any = None) -> bool:
+    return idea is not None and getattr(idea, "sponsor_id", None) == getattr(user, "pk", None)
+
+
+rules.add_perm("portfolio.view_ideas", is_member)
+rules.add_perm("portfolio.submit_idea", is_member)
+rules.add_perm("portfolio.decide_idea", is_innovation_lead | is_owner | (is_member & sponsors_idea))
+rules.add_perm("portfolio.view_all_waiting_ideas", is_innovation_lead | is_owner)
+rules.add_perm("portfolio.manage_idea_sponsors", is_innovation_lead | is_owner)
+rules.add_perm("portfolio.open_challenge", is_innovation_lead)
