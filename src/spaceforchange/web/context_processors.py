@@ -34,6 +34,7 @@ PRIMARY_NAV: tuple[tuple[str, Promise, str | None, bool], ...] = (
     ("core:dashboard", _("Dashboard"), None, False),
     ("core:units", _("Units"), "core.view_units", True),
     ("core:members", _("Members"), "core.view_members", True),
+    ("portfolio:ideas", _("Ideas"), "portfolio.view_ideas", True),
     ("portfolio:initiatives", _("Initiatives"), "portfolio.view_initiatives", True),
     ("assessments:campaigns", _("Assessments"), "assessments.view_campaigns", True),
     ("alerts:alerts", _("Warnings"), "alerts.view_alerts", True),

@@ -12,7 +12,7 @@ from tests.web.web.conftest import soup_of
 
 pytestmark = pytest.mark.django_db
 
-ALL_SECTIONS = ["Dashboard", "Units", "Members", "Initiatives", "Assessments", "Warnings", "Framework library"]
+ALL_SECTIONS = ["Dashboard", "Units", "Members", "Ideas", "Initiatives", "Assessments", "Warnings", "Framework library"]
 
 
 def dashboard_as(client, roles=("member",)):  # type: ignore[no-untyped-def]
