@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from spaceforchange.alerts.tasks import alerts_may_have_changed
 from spaceforchange.core.models import Organization, Unit, User
 from spaceforchange.portfolio import idea_selectors, services
 from spaceforchange.portfolio.models import Challenge, Idea, IdeaSettings, IdeaSponsor, IdeaStatus, Initiative
@@ -82,6 +83,7 @@ def submit_idea(
         errors["submitted_at"] = [_("The date lies in the future.")]
     _check_challenge(errors, organization, challenge, when)
     services._raise(errors)
+    alerts_may_have_changed(organization.pk)
     return Idea.objects.create(
         organization=organization,
         challenge=challenge,
@@ -189,6 +191,7 @@ def decide_idea(
     idea.decided_by = actor
     idea.decided_at = decided_at or timezone.now()
     idea.save()
+    alerts_may_have_changed(idea.organization_id)
     return idea
 
 
@@ -221,6 +224,7 @@ def set_answer_days(*, organization: Organization, answer_days: int) -> IdeaSett
     settings, _created = IdeaSettings.objects.update_or_create(
         organization=organization, defaults={"answer_days": answer_days}
     )
+    alerts_may_have_changed(organization.pk)
     return settings
 
 

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from spaceforchange.alerts.tasks import alerts_may_have_changed
 from spaceforchange.core.models import User
 from spaceforchange.portfolio.models import (
     SEVERITY_MAX,
@@ -102,6 +103,7 @@ def record_constraint(
         changed_on=added_on,
         changed_by=actor,
     )
+    alerts_may_have_changed(initiative.organization_id)
     return constraint
 
 
@@ -144,6 +146,7 @@ def change_constraint_status(
     if mitigation is not None:
         constraint.mitigation = mitigation.strip()
     constraint.save(update_fields=["status", "mitigation"])
+    alerts_may_have_changed(initiative.organization_id)
     return change
 
 
@@ -176,6 +179,7 @@ def record_backing(
     _check_text(errors, "note", note, TEXT_MAX, required=False)
     _check_date(errors, "recorded_on", recorded_on, initiative)
     _finish(errors)
+    alerts_may_have_changed(organization.pk)
     return Backing.objects.create(
         organization=organization,
         initiative=initiative,
@@ -206,6 +210,7 @@ def record_setback(
     _check_text(errors, "description", description, TEXT_MAX, required=True)
     _check_date(errors, "occurred_on", occurred_on, initiative)
     _finish(errors)
+    alerts_may_have_changed(initiative.organization_id)
     return Setback.objects.create(
         organization=initiative.organization,
         initiative=initiative,

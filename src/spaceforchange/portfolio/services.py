@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from spaceforchange.alerts.tasks import alerts_may_have_changed
 from spaceforchange.analytics import portfolio as rules
 from spaceforchange.core.models import Organization, Unit, User
 from spaceforchange.core.selectors import organization_zone
@@ -152,6 +153,7 @@ def create_initiative(
     scalar = {key: value for key, value in fields.items() if key not in ("units", "team", "goals")}
     initiative = Initiative.objects.create(organization=organization, stage=stage, **scalar)
     _save_relations(initiative, fields)
+    alerts_may_have_changed(organization.pk)
     StageTransition.objects.create(
         organization=organization,
         initiative=initiative,
@@ -196,6 +198,7 @@ def update_initiative(*, initiative: Initiative, actor: User | None = None, **ch
             setattr(initiative, name, fields[name])
     initiative.save()
     _save_relations(initiative, fields)
+    alerts_may_have_changed(initiative.organization_id)
     return initiative
 
 
@@ -310,4 +313,5 @@ def move_initiative(
     )
     initiative.stage = target
     initiative.save(update_fields=["stage", "updated_at"])
+    alerts_may_have_changed(organization.pk)
     return transition
