@@ -2,7 +2,8 @@
 
 Each initiative is registered in the past and then lives through its story in date order
 (constraints, backing, setbacks, stage decisions), all through the services, so the demo passes
-the same gates as real data. Re-seeding leaves an existing initiative alone.
+the same gates as real data. Together the histories make every portfolio and first-step
+warning fire at least once. Re-seeding leaves an existing initiative alone.
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ class Story:
 
 LEAD = "lead@northbay.example"
 OWNER = "owner@northbay.example"
+DIRECTOR = "leader@northbay.example"
+WELFARE = "elin.gundersen@northbay.example"
 
 NORTHBAY_INITIATIVES: tuple[Story, ...] = (
     Story(
@@ -105,7 +108,7 @@ NORTHBAY_INITIATIVES: tuple[Story, ...] = (
         LEAD,
         "incremental_change",
         "middle_manager",
-        "proactive",
+        "failure",
         (1,),
         500,
         events=(
@@ -175,12 +178,13 @@ NORTHBAY_INITIATIVES: tuple[Story, ...] = (
     ),
     Story(
         "Shared reception for culture and library",
-        "One reception desk serves the library, the culture house and the youth club.",
+        "One reception desk serves the library, the culture house and the youth club, "
+        "after visitors kept queueing at three desks in one building.",
         "Culture",
         LEAD,
         "strategic_transformation",
         "senior_leader",
-        "budget_cut",
+        "failure",
         (1,),
         900,
         events=(
@@ -196,7 +200,7 @@ NORTHBAY_INITIATIVES: tuple[Story, ...] = (
         "Technical Services",
         OWNER,
         "bold_experimentation",
-        "senior_leader",
+        "middle_manager",
         "technology_opportunity",
         (2,),
         600,
@@ -204,6 +208,241 @@ NORTHBAY_INITIATIVES: tuple[Story, ...] = (
         events=(
             (500, "move", {"target": Stage.EXPERIMENT, "reason": "Sensors on twelve roads."}),
             (350, "move", {"target": Stage.STOPPED, "reason": "The sensor data proved too sparse to predict damage."}),
+        ),
+    ),
+    # The stories below give every portfolio and first-step warning something to fire on: most
+    # pilots of the last two years never scaled, the active portfolio is incremental but for the
+    # night watch, both transformations answered a crisis or a failure, senior leaders took part
+    # only in crises and failures, one pool lost its director's mandate while scaling, one scaling
+    # team met a new belief, and one pilot gathered conditions after its approval.
+    Story(
+        "Flexible staffing pool for nursing homes",
+        "A shared pool of nurses who work across the nursing homes, started when the summer staff "
+        "shortage forced Seaview to close beds.",
+        "Nursing Homes",
+        "ingeborg.karlsen@northbay.example",
+        "incremental_change",
+        "middle_manager",
+        "crisis",
+        (0,),
+        1100,
+        events=(
+            (1000, "move", {"target": Stage.EXPERIMENT, "reason": "A pool of six nurses for two homes."}),
+            (950, "backing", {"backer_email": DIRECTOR, "level": "senior_leader", "commitment": "formal_mandate"}),
+            (
+                800,
+                "move",
+                {"target": Stage.SCALING, "reference": "Case 2023/88", "reason": "No beds closed last summer."},
+            ),
+            (
+                90,
+                "backing",
+                {
+                    "backer_email": DIRECTOR,
+                    "level": "senior_leader",
+                    "commitment": "verbal",
+                    "note": "With the staff shortage over, the pool is no longer a priority in the new budget.",
+                },
+            ),
+        ),
+    ),
+    Story(
+        "Early help teams for families",
+        "Child welfare, schools and health nurses meet families early, after the county governor "
+        "found that help came too late in several cases.",
+        "Child Welfare",
+        "rune.odegard@northbay.example",
+        "incremental_change",
+        "middle_manager",
+        "failure",
+        (0,),
+        1000,
+        events=(
+            (900, "move", {"target": Stage.EXPERIMENT, "reason": "One team for Harbour Primary School."}),
+            (850, "backing", {"backer_email": WELFARE, "level": "senior_leader", "commitment": "formal_mandate"}),
+            (760, "move", {"target": Stage.SCALING, "reference": "Case 2023/140", "reason": "Every school district."}),
+            (
+                200,
+                "constraint",
+                {
+                    "family": "cognitive",
+                    "object": "belief",
+                    "effect": "dilutes",
+                    "severity": 4,
+                    "description": "Teachers believe that asking the early help team means reporting the family.",
+                    "mitigation": "Parents who were helped tell their story at staff meetings.",
+                },
+            ),
+        ),
+    ),
+    Story(
+        "Everyday rehabilitation after hospital discharge",
+        "Physiotherapists and home care train daily tasks with residents in their first weeks home.",
+        "Health and Care",
+        OWNER,
+        "incremental_change",
+        "middle_manager",
+        "proactive",
+        (0,),
+        420,
+        events=(
+            (330, "move", {"target": Stage.EXPERIMENT, "reason": "Pilot with Team South."}),
+            (
+                280,
+                "constraint",
+                {
+                    "family": "organizational",
+                    "object": "rule",
+                    "effect": "complicates",
+                    "severity": 3,
+                    "description": "Physiotherapy hours must come from the existing budget of each team.",
+                    "owner_stakeholder": "Finance and Analysis",
+                },
+            ),
+            (
+                240,
+                "constraint",
+                {
+                    "family": "institutional",
+                    "object": "norm",
+                    "effect": "dilutes",
+                    "severity": 3,
+                    "description": "Every training session must be documented as a separate service decision.",
+                    "owner_stakeholder": "Health and Care administration",
+                },
+            ),
+            (
+                150,
+                "constraint",
+                {
+                    "family": "regulatory",
+                    "object": "rule",
+                    "effect": "halts",
+                    "severity": 4,
+                    "description": "The hospital agreement does not let therapists see patients before discharge.",
+                    "owner_stakeholder": "The hospital trust",
+                },
+            ),
+        ),
+    ),
+    Story(
+        "Chatbot for building permit questions",
+        "An AI chatbot answered residents' questions about building permits; stopped when too many answers were wrong.",
+        "Planning and Building",
+        "mona.fredriksen@northbay.example",
+        "incremental_change",
+        "middle_manager",
+        "technology_opportunity",
+        (1,),
+        640,
+        uses_ai=True,
+        events=(
+            (560, "move", {"target": Stage.EXPERIMENT, "reason": "Three months on the website."}),
+            (
+                380,
+                "move",
+                {"target": Stage.STOPPED, "reason": "One answer in five was wrong; residents called anyway."},
+            ),
+        ),
+    ),
+    Story(
+        "Outdoor school one day a week",
+        "Year five at Harbour Primary School learns outdoors every Wednesday.",
+        "Harbour Primary School",
+        "ragnhild.dahl@northbay.example",
+        "incremental_change",
+        "front_line_staff",
+        "proactive",
+        (2,),
+        260,
+        events=((200, "move", {"target": Stage.EXPERIMENT, "reason": "One class, one school year."}),),
+    ),
+    Story(
+        "Settlement guides for refugee families",
+        "Refugees who settled earlier guide newly arrived families through their first months.",
+        "Refugee Services",
+        "rune.odegard@northbay.example",
+        "incremental_change",
+        "front_line_staff",
+        "external_shock",
+        (1,),
+        560,
+        events=(
+            (
+                500,
+                "move",
+                {"target": Stage.EXPERIMENT, "reason": "Eight guides for the families who arrived this year."},
+            ),
+            (
+                300,
+                "setback",
+                {"description": "Two guides left for jobs elsewhere and were not replaced.", "support_held": True},
+            ),
+        ),
+    ),
+    Story(
+        "Apprentices in home care",
+        "Health worker apprentices get a permanent mentor in one home-care team.",
+        "Home Care Services",
+        OWNER,
+        "incremental_change",
+        "middle_manager",
+        "proactive",
+        (0,),
+        380,
+        events=(
+            (300, "move", {"target": Stage.EXPERIMENT, "reason": "Four apprentices in Team North."}),
+            (200, "backing", {"backer_name": "Councillor Berg", "level": "politician", "commitment": "verbal"}),
+        ),
+    ),
+    Story(
+        "Leak detection with smart water meters",
+        "Water meters that report unusual night-time use, to find leaks before they flood a basement.",
+        "Water and Wastewater",
+        "heidi.ruud@northbay.example",
+        "incremental_change",
+        "front_line_staff",
+        "technology_opportunity",
+        (2,),
+        30,
+    ),
+    Story(
+        "Staffless opening hours at the library",
+        "Residents let themselves in with their library card in the evening and at weekends.",
+        "Library",
+        "espen.knutsen@northbay.example",
+        "incremental_change",
+        "middle_manager",
+        "proactive",
+        (1,),
+        90,
+    ),
+    Story(
+        "One duty service for health and welfare",
+        "Merge the night-time duty services of home care, child welfare and the emergency "
+        "clinic, after they could not reach each other during the storm of 2024.",
+        "Health and Care",
+        LEAD,
+        "strategic_transformation",
+        "senior_leader",
+        "crisis",
+        (0, 1),
+        700,
+        events=(
+            (640, "move", {"target": Stage.EXPERIMENT, "reason": "A shared duty phone for one district."}),
+            (
+                600,
+                "constraint",
+                {
+                    "family": "political",
+                    "object": "value",
+                    "effect": "halts",
+                    "severity": 5,
+                    "description": "The union opposes shared night shifts across professions.",
+                    "owner_stakeholder": "The nurses' union",
+                },
+            ),
+            (420, "move", {"target": Stage.STOPPED, "reason": "No agreement on shared night shifts with the union."}),
         ),
     ),
 )

@@ -3,7 +3,11 @@ import io
 import pytest
 from django.core.management import call_command
 
-from spaceforchange.portfolio.models import Initiative
+from spaceforchange.alerts.models import Alert, AlertStatus
+from spaceforchange.alerts.services import evaluate_alerts
+from spaceforchange.analytics.portfolio import RULE_KEYS
+from spaceforchange.core.models import Organization
+from spaceforchange.portfolio.models import Backing, Constraint, Initiative, Setback, StageTransition
 
 pytestmark = pytest.mark.django_db
 
@@ -12,7 +16,7 @@ def test_demo_has_initiatives_at_every_stage_and_reseeding_adds_none():
     call_command("seed_demo", stdout=io.StringIO())
     call_command("seed_demo", stdout=io.StringIO())
     initiatives = Initiative.objects.filter(organization__slug="northbay")
-    assert initiatives.count() == 5
+    assert initiatives.count() == 15
     assert set(initiatives.values_list("stage", flat=True)) == {
         "idea",
         "experiment",
@@ -26,7 +30,7 @@ def test_demo_has_initiatives_at_every_stage_and_reseeding_adds_none():
 
 def test_demo_initiatives_have_histories_that_passed_the_gates():
     from spaceforchange.portfolio import selectors
-    from spaceforchange.portfolio.models import Backing, Constraint, Goal, Setback, StageTransition
+    from spaceforchange.portfolio.models import Goal
 
     call_command("seed_demo", stdout=io.StringIO())
     call_command("seed_demo", stdout=io.StringIO())
@@ -50,4 +54,54 @@ def test_demo_initiatives_have_histories_that_passed_the_gates():
     stopped = northbay.get(title="Predictive road maintenance")
     assert StageTransition.objects.filter(initiative=stopped, to_stage="stopped").get().reason
     assert Goal.objects.filter(organization__slug="northbay").count() == 3
-    assert StageTransition.objects.filter(initiative__organization__slug="northbay").count() == 5 + 1 + 2 + 3 + 2
+    # Registration plus the moves of each story, in the order of ``NORTHBAY_INITIATIVES``.
+    moves = (2, 3, 1, 4, 3, 3, 3, 2, 3, 2, 2, 2, 1, 1, 3)
+    assert StageTransition.objects.filter(initiative__organization__slug="northbay").count() == sum(moves)
+
+
+def _demo_rows() -> dict[str, int]:
+    return {
+        model.__name__: model.objects.filter(organization__slug="northbay").count()
+        for model in (Initiative, StageTransition, Constraint, Backing, Setback)
+    }
+
+
+def test_the_demo_fires_every_portfolio_warning_and_reseeding_creates_nothing():
+    call_command("seed_demo", stdout=io.StringIO())
+    first = _demo_rows()
+    call_command("seed_demo", stdout=io.StringIO())
+    assert _demo_rows() == first
+    assert first["Initiative"] == 15
+    northbay = Organization.objects.get(slug="northbay")
+
+    summary = evaluate_alerts(organization=northbay)
+
+    assert summary.failed_rules == ()
+    live = Alert.objects.filter(organization=northbay).exclude(status=AlertStatus.RESOLVED)
+    assert set(live.values_list("rule_key", flat=True)) == set(RULE_KEYS)
+    about = {(alert.rule_key, alert.subject_label) for alert in live if alert.subject_kind == "initiative"}
+    assert about == {
+        ("scaling_without_senior_backing", "Flexible staffing pool for nursing homes"),
+        ("cognitive_constraint_while_scaling", "Early help teams for families"),
+        ("supported_in_principle_controlled_in_practice", "Everyday rehabilitation after hospital discharge"),
+        ("fragile_space", "Digital night watch in home care"),
+    }
+    assert {alert.subject_kind for alert in live if alert.rule_key in RULE_KEYS[:4]} == {"portfolio"}
+
+
+def test_the_demo_portfolio_is_what_its_warnings_say():
+    call_command("seed_demo", stdout=io.StringIO())
+    northbay = Organization.objects.get(slug="northbay")
+    evaluate_alerts(organization=northbay)
+    facts = {
+        alert.rule_key: alert.facts
+        for alert in Alert.objects.filter(organization=northbay, subject_kind="portfolio", status=AlertStatus.OPEN)
+    }
+    assert (facts["pilot_graveyard"]["started"], facts["pilot_graveyard"]["scaled"]) == (9, 1)
+    assert (facts["purely_incremental_portfolio"]["active"], facts["purely_incremental_portfolio"]["radical"]) == (
+        11,
+        1,
+    )
+    assert (facts["reactive_radicalism"]["transformations"], facts["reactive_radicalism"]["reactive"]) == (2, 2)
+    assert facts["crisis_only_leadership"]["senior_initiatives"] == facts["crisis_only_leadership"]["crisis_triggered"]
+    assert facts["crisis_only_leadership"]["senior_initiatives"] == 5

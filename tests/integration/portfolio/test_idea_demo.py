@@ -24,7 +24,7 @@ def test_demo_ideas_cover_every_status_and_reseeding_adds_none():
         "declined": 3,
         "parked": 4,
     }
-    assert Initiative.objects.filter(organization__slug="northbay").count() == 5
+    assert Initiative.objects.filter(organization__slug="northbay").count() == 15
     night = ideas.get(title="Night-time sensors instead of check visits")
     assert night.initiative.title == "Digital night watch in home care"
     assert IdeaSponsor.objects.filter(organization__slug="northbay").count() == 3
