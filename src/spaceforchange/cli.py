@@ -256,6 +256,15 @@ delegated(
     "Evaluate warning rules; list warnings.",
 )
 delegated(
+    "portfolio",
+    "portfolio",
+    "Export an organisation's initiatives and portfolio figures.\n\n"
+    "CSV and JSON list the initiatives; XLSX adds the figures. Examples: "
+    "sfc portfolio export --org northbay --format json; "
+    "sfc portfolio export --org northbay --format xlsx --out portfolio.xlsx",
+    "Export initiatives and portfolio figures.",
+)
+delegated(
     "export-person",
     "export_person",
     "Export everything stored about one person (by email address) as JSON, for a data subject access request.",

@@ -28,5 +28,6 @@ class PortfolioConfig(AppConfig):
             models.Setback,
             models.IdeaSponsor,
             models.IdeaSettings,
+            models.PortfolioTarget,
         ):
             auditlog.register(model)

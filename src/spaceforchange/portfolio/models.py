@@ -379,3 +379,26 @@ class Challenge(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# --- Portfolio ----------------------------------------------------------------------------------
+
+
+class PortfolioTarget(models.Model):
+    """The mix of change forms the organisation aims for (FRAMEWORKS.md §10: blend the forms deliberately).
+
+    ``shares`` maps change-form keys of the ``forms_of_change`` pack to shares between 0 and 1
+    that add up to 1. Without a row the portfolio page reads equal shares of the pack's forms.
+    """
+
+    organization = models.OneToOneField(Organization, on_delete=models.CASCADE, related_name="portfolio_target")
+    shares = models.JSONField(_("target shares"), default=dict)
+    updated_by = _person("+", _("updated by"))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("portfolio target")
+        verbose_name_plural = _("portfolio targets")
+
+    def __str__(self) -> str:
+        return ", ".join(f"{key}: {value}" for key, value in sorted(self.shares.items()))

@@ -53,3 +53,8 @@ rules.add_perm("portfolio.decide_idea", is_innovation_lead | is_owner | (is_memb
 rules.add_perm("portfolio.view_all_waiting_ideas", is_innovation_lead | is_owner)
 rules.add_perm("portfolio.manage_idea_sponsors", is_innovation_lead | is_owner)
 rules.add_perm("portfolio.open_challenge", is_innovation_lead)
+
+
+# The portfolio page (issue #4): every member reads it; the target mix is an organisation-wide
+# choice of innovation leads and the organisation's owners.
+rules.add_perm("portfolio.set_portfolio_target", is_innovation_lead | is_admin)

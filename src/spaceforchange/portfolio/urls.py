@@ -1,12 +1,13 @@
 from django.urls import path
 
-from spaceforchange.portfolio import idea_views, record_views, settings_views, views
+from spaceforchange.portfolio import idea_views, overview_views, record_views, settings_views, views
 
 app_name = "portfolio"
 
 urlpatterns = [
     path("", views.initiative_list, name="initiatives"),
     path("new/", views.initiative_create, name="initiative_create"),
+    path("portfolio/", overview_views.portfolio_overview, name="portfolio"),
     path("goals/", settings_views.goal_list, name="goals"),
     path("goals/<int:goal_id>/active/", settings_views.goal_active, name="goal_active"),
     path("gates/", settings_views.gate_settings, name="gates"),

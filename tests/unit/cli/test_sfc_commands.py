@@ -20,6 +20,7 @@ COMMANDS = [
     "frameworks",
     "assessments",
     "alerts",
+    "portfolio",
     "export-person",
     "erase-person",
     "manage",
@@ -30,6 +31,7 @@ DELEGATED = {
     "frameworks": "frameworks",
     "assessments": "assessments",
     "alerts": "alerts",
+    "portfolio": "portfolio",
     "export-person": "export_person",
     "erase-person": "erase_person",
 }
