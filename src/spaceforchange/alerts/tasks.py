@@ -2,7 +2,7 @@
 
 Apps call :func:`alerts_may_have_changed` inside the transaction that changed data a warning
 rule reads; once it commits, ``sfc worker`` re-evaluates that organisation. Evaluation is
-idempotent, so several changes in a row only cost repeated evaluations, never wrong alerts.
+idempotent; several changes in one transaction queue one evaluation.
 The nightly ``sfc alerts evaluate`` catches what only the passing of time changes (deadlines).
 """
 
@@ -11,17 +11,17 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.db import transaction
 from django_tasks import task
 
 from spaceforchange.core.models import Organization
+from spaceforchange.core.tasks import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
 
 def alerts_may_have_changed(organization_id: int) -> None:
     """Queue a re-evaluation of the organisation's warnings once the current transaction commits."""
-    transaction.on_commit(lambda: evaluate_organization_alerts.enqueue(organization_id))
+    enqueue_on_commit(evaluate_organization_alerts, organization_id=organization_id)
 
 
 @task()

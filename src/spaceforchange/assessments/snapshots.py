@@ -25,6 +25,7 @@ from django_tasks import task
 from spaceforchange.assessments import result_selectors
 from spaceforchange.assessments.models import Campaign, Response, ResponseStatus, ResultSnapshot
 from spaceforchange.assessments.results import campaign_results, parse_group_by
+from spaceforchange.core.tasks import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +49,7 @@ def answers_changed(campaign_id: int) -> None:
     Call it inside the transaction that changed them: the task is queued only if it commits.
     """
     Campaign.objects.filter(pk=campaign_id).update(answers_version=F("answers_version") + 1)
-    transaction.on_commit(lambda: recompute_results.enqueue(campaign_id=campaign_id))
+    enqueue_on_commit(recompute_results, campaign_id=campaign_id)
 
 
 @task()

@@ -256,9 +256,9 @@ def test_the_demo_raises_the_overdue_idea_warning() -> None:
     assert summary.created and OVERDUE in summary.rules_evaluated
 
 
-def test_changes_a_rule_reads_queue_a_re_evaluation_after_commit(
-    world: World, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
-) -> None:
+# Each change commits for real: one re-evaluation is queued per committed transaction.
+@pytest.mark.django_db(transaction=True)
+def test_changes_a_rule_reads_queue_a_re_evaluation_after_commit(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     queued: list[int] = []
 
     class Recorder:
@@ -268,6 +268,7 @@ def test_changes_a_rule_reads_queue_a_re_evaluation_after_commit(
 
     monkeypatch.setattr(tasks, "evaluate_organization_alerts", Recorder)
     idea = submit(world, "Quiet rooms", 1)
+    queued.clear()
     changes = [
         lambda: services.update_initiative(initiative=world.initiative, trigger="crisis"),
         lambda: record_services.record_constraint(
@@ -285,8 +286,7 @@ def test_changes_a_rule_reads_queue_a_re_evaluation_after_commit(
         lambda: idea_services.set_answer_days(organization=world.organization, answer_days=20),
     ]
     for change in changes:
-        with django_capture_on_commit_callbacks(execute=True):
-            change()
+        change()
     assert queued == [world.organization.pk] * len(changes)
 
 
