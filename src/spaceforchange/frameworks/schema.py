@@ -81,6 +81,7 @@ class ItemKind(StrEnum):
     ELEMENT = "element"
     RULE = "rule"
     PRINCIPLE = "principle"
+    CRITERION = "criterion"
 
 
 class Severity(StrEnum):

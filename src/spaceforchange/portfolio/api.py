@@ -19,6 +19,7 @@ from spaceforchange.api.pagination import LimitOffsetPagination
 from spaceforchange.api.tenancy import organization_from
 from spaceforchange.core.models import Organization, Unit
 from spaceforchange.portfolio import selectors, services
+from spaceforchange.portfolio.challenge_api import router as challenge_router
 from spaceforchange.portfolio.idea_api import router as idea_router
 from spaceforchange.portfolio.models import Initiative, Stage
 from spaceforchange.portfolio.record_api import INITIATIVE, INITIATIVE_ID, caller, initiative_for
@@ -29,6 +30,7 @@ router = Router(tags=["initiatives"])
 router.add_router("/", record_router)
 # The idea box (idea_api) sits beside the initiatives under the same organisation prefix.
 router.add_router("/", idea_router)
+router.add_router("/", challenge_router)
 
 
 class InitiativeOut(Schema):

@@ -28,6 +28,7 @@ class PortfolioConfig(AppConfig):
             models.Setback,
             models.IdeaSponsor,
             models.IdeaSettings,
+            models.IdeaEvaluation,
             models.PortfolioTarget,
         ):
             auditlog.register(model)

@@ -19,6 +19,7 @@ from openpyxl.styles import Font
 
 from spaceforchange.analytics import portfolio as rules
 from spaceforchange.assessments.results_export import neutralise
+from spaceforchange.portfolio.challenge_selectors import Ranking
 from spaceforchange.portfolio.models import Initiative
 
 INITIATIVE_COLUMNS = (
@@ -103,14 +104,19 @@ def figures_csv(figures: rules.PortfolioFigures) -> bytes:
 
 def portfolio_xlsx(initiatives: Iterable[Initiative], figures: rules.PortfolioFigures) -> bytes:
     """A workbook with an Initiatives and a Figures sheet; header rows bold, figures as numbers."""
+    return _xlsx(
+        (
+            ("Initiatives", INITIATIVE_COLUMNS, (_row(initiative_record(initiative)) for initiative in initiatives)),
+            ("Figures", FIGURE_COLUMNS, figure_rows(figures)),
+        )
+    )
+
+
+def _xlsx(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]) -> bytes:
     workbook = Workbook()
     default = workbook.active
     if default is not None:
         workbook.remove(default)
-    sheets = (
-        ("Initiatives", INITIATIVE_COLUMNS, (_row(initiative_record(initiative)) for initiative in initiatives)),
-        ("Figures", FIGURE_COLUMNS, figure_rows(figures)),
-    )
     for title, header, rows in sheets:
         sheet = workbook.create_sheet(title)
         sheet.append(list(header))
@@ -127,3 +133,32 @@ def portfolio_xlsx(initiatives: Iterable[Initiative], figures: rules.PortfolioFi
 def _xlsx_cell(value: Any) -> Any:
     # Control characters are not allowed in a workbook at all.
     return neutralise(ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value)
+
+
+# A challenge's ranking (issue #4): one row per idea, criterion means under the criteria's keys.
+RANKING_COLUMNS = ("rank", "idea_id", "title", "status", "score", "evaluations", "spread")
+
+
+def _ranking_table(ranking: Ranking) -> tuple[list[str], Iterator[list[Any]]]:
+    header = [*RANKING_COLUMNS, *(criterion.key for criterion in ranking.criteria)]
+
+    def rows() -> Iterator[list[Any]]:
+        for row in ranking.rows:
+            figures = [row.score, row.evaluations, row.spread, *row.criterion_means]
+            yield [row.rank, row.idea.pk, row.idea.title, row.idea.status, *_rounded(figures)]
+
+    return header, rows()
+
+
+def _rounded(values: Iterable[Any]) -> list[Any]:
+    return [round(value, 3) if isinstance(value, float) else value for value in values]
+
+
+def ranking_csv(ranking: Ranking) -> bytes:
+    header, rows = _ranking_table(ranking)
+    return _csv(header, rows)
+
+
+def ranking_xlsx(ranking: Ranking) -> bytes:
+    header, rows = _ranking_table(ranking)
+    return _xlsx((("Ranking", header, rows),))

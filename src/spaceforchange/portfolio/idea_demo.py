@@ -1,4 +1,4 @@
-"""Demo step for the idea box: Northbay's sponsors and about forty ideas in every status.
+"""Demo step for the idea box: Northbay's sponsors, about forty ideas in every status, a scored challenge.
 
 Called at the end of ``demo.seed``. Every idea goes through the services (submitted in the past,
 then decided), so it obeys the same rules as real data; two ideas sit past the 30-day answer
@@ -123,6 +123,13 @@ CHALLENGE_TITLE = "Greener travel for staff"
 CHALLENGE_THEME = "How can staff travel between visits and meetings with less driving?"
 CHALLENGE_IDEAS = frozenset({"Car sharing for staff", "Electric bikes for short visits"})
 CHALLENGE_DAYS_LEFT = 21
+# The evaluators' scores so far (public value, feasibility, strategic fit): the ranking has a
+# leader, an idea scored by one evaluator only, and a spread worth discussing.
+CHALLENGE_SCORES = (
+    ("Electric bikes for short visits", LEAD, (4, 5, 4), "Cheap to try in one district."),
+    ("Electric bikes for short visits", "owner@northbay.example", (4, 3, 5), "Winter needs a plan."),
+    ("Car sharing for staff", LEAD, (3, 2, 4), ""),
+)
 
 NICKNAMES = {
     "member": "member@northbay.example",
@@ -209,3 +216,14 @@ def seed_ideas(context: Any) -> None:
             submitted_at=submitted,
         )
         _decide(idea, row, lead, submitted + datetime.timedelta(days=min(days_ago // 2, 20)))
+    _evaluate(organization, people)
+
+
+def _evaluate(organization: Organization, people: dict[str, User]) -> None:
+    ideas = {idea.title: idea for idea in Idea.objects.filter(organization=organization, challenge__isnull=False)}
+    for title, email, (public_value, feasibility, strategic_fit), comment in CHALLENGE_SCORES:
+        idea, evaluator = ideas.get(title), people.get(email)
+        if idea is None or evaluator is None:
+            continue
+        scores = {"public_value": public_value, "feasibility": feasibility, "strategic_fit": strategic_fit}
+        idea_services.evaluate_idea(idea=idea, evaluator=evaluator, scores=scores, comment=comment)

@@ -11,11 +11,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from spaceforchange.analytics.portfolio.ranking import SCORE_MAX, SCORE_MIN
 from spaceforchange.core.forms import UnitChoiceField, UswdsForm
 from spaceforchange.core.models import Organization
 from spaceforchange.portfolio import idea_selectors, selectors
+from spaceforchange.portfolio.challenge_selectors import CriterionTerm
 from spaceforchange.portfolio.forms import DateBoundsMixin, date_field
-from spaceforchange.portfolio.idea_services import SHORT_TEXT_MAX, TEXT_MAX, TITLE_MAX
+from spaceforchange.portfolio.idea_services import COMMENT_MAX, SHORT_TEXT_MAX, TEXT_MAX, TITLE_MAX
 from spaceforchange.portfolio.models import Challenge, Idea, IdeaStatus
 
 
@@ -144,3 +146,31 @@ class ChallengeForm(DateBoundsMixin, UswdsForm):
         evaluators = self.fields["evaluators"]
         assert isinstance(evaluators, forms.ModelMultipleChoiceField)
         evaluators.queryset = selectors.people_of(organization)
+
+
+class EvaluationForm(UswdsForm):
+    """One radio group per criterion of the pack (1 weak … 5 strong), then a comment."""
+
+    def __init__(self, *args: Any, criteria: tuple[CriterionTerm, ...], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        ends = {SCORE_MIN: f"{SCORE_MIN} – {_('weak')}", SCORE_MAX: f"{SCORE_MAX} – {_('strong')}"}
+        choices = [(value, ends.get(value, str(value))) for value in range(SCORE_MIN, SCORE_MAX + 1)]
+        for criterion in criteria:
+            self.fields[criterion.key] = forms.TypedChoiceField(
+                label=criterion.name,
+                help_text=criterion.description,
+                choices=choices,
+                coerce=int,
+                widget=forms.RadioSelect,
+            )
+        self.fields["comment"] = forms.CharField(
+            label=_("Comment"),
+            help_text=_("Optional: what the scores rest on, for the discussion of the ranking."),
+            widget=forms.Textarea(attrs={"rows": 3}),
+            max_length=COMMENT_MAX,
+            required=False,
+        )
+        self.criteria = criteria
+
+    def scores(self) -> dict[str, int]:
+        return {criterion.key: self.cleaned_data[criterion.key] for criterion in self.criteria}

@@ -12,7 +12,7 @@ from typing import Any
 from django.db.models import Q
 
 from spaceforchange.core import privacy
-from spaceforchange.portfolio.models import Challenge, Idea
+from spaceforchange.portfolio.models import Challenge, Idea, IdeaEvaluation
 
 TEXT_FIELDS = ("title", "problem", "proposal", "beneficiaries", "public_value", "reason")
 
@@ -47,8 +47,22 @@ def export_challenges(user: Any) -> list[dict[str, Any]]:
     ]
 
 
+def export_evaluations(user: Any) -> list[dict[str, Any]]:
+    evaluations = IdeaEvaluation.objects.filter(evaluator=user).select_related("organization", "idea")
+    return [
+        {
+            "organization": evaluation.organization.slug,
+            "idea": evaluation.idea.title,
+            "scores": evaluation.scores,
+            "comment": evaluation.comment,
+            "evaluated_at": evaluation.evaluated_at.isoformat(),
+        }
+        for evaluation in evaluations.order_by("pk")
+    ]
+
+
 def export_ideas_and_challenges(user: Any) -> dict[str, Any]:
-    return {"ideas": export_ideas(user), "challenges": export_challenges(user)}
+    return {"ideas": export_ideas(user), "challenges": export_challenges(user), "evaluations": export_evaluations(user)}
 
 
 def erase_ideas(erasure: Any) -> dict[str, int]:
@@ -59,6 +73,8 @@ def erase_ideas(erasure: Any) -> dict[str, int]:
     supported = Idea.supporters.through.objects.filter(user=user).delete()[0]
     linked += Challenge.objects.filter(created_by=user).update(created_by=None)
     supported += Challenge.evaluators.through.objects.filter(user=user).delete()[0]
+    # Scores stay in the ranking, unlinked; the comment is the evaluator's own words, so it goes.
+    linked += IdeaEvaluation.objects.filter(evaluator=user).update(evaluator=None, comment="")
     scrubbed = 0
     for idea in Idea.objects.filter(erasure.text_filter(*TEXT_FIELDS)):
         Idea.objects.filter(pk=idea.pk).update(**{name: erasure.scrub(getattr(idea, name)) for name in TEXT_FIELDS})
@@ -71,5 +87,7 @@ def register() -> None:
         "ideas",
         exporter=export_ideas_and_challenges,
         eraser=erase_ideas,
-        description="Ideas the person submitted, supports or sponsors; challenges they opened or evaluate.",
+        description=(
+            "Ideas the person submitted, supports or sponsors; challenges they opened or evaluate; their evaluations."
+        ),
     )

@@ -9,19 +9,30 @@ a script or task cannot decide in someone's name what the pages would refuse.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from spaceforchange.alerts.tasks import alerts_may_have_changed
+from spaceforchange.analytics.portfolio.ranking import SCORE_MAX, SCORE_MIN
 from spaceforchange.core.models import Organization, Unit, User
-from spaceforchange.portfolio import idea_selectors, services
-from spaceforchange.portfolio.models import Challenge, Idea, IdeaSettings, IdeaSponsor, IdeaStatus, Initiative
+from spaceforchange.portfolio import challenge_selectors, idea_selectors, services
+from spaceforchange.portfolio.models import (
+    Challenge,
+    Idea,
+    IdeaEvaluation,
+    IdeaSettings,
+    IdeaSponsor,
+    IdeaStatus,
+    Initiative,
+)
 
 TITLE_MAX, TEXT_MAX, SHORT_TEXT_MAX = 200, 4000, 2000
+COMMENT_MAX = 2000
 # A parked idea may be taken up again later; the other decisions are final.
 OPEN_STATUSES = frozenset({IdeaStatus.SUBMITTED, IdeaStatus.PARKED})
 DECISIONS = (IdeaStatus.ADOPTED, IdeaStatus.MERGED, IdeaStatus.DECLINED, IdeaStatus.PARKED)
@@ -259,3 +270,54 @@ def open_challenge(
     )
     challenge.evaluators.set(list(evaluators))
     return challenge
+
+
+def _checked_scores(
+    errors: services.Errors, organization: Organization, scores: Mapping[str, object]
+) -> dict[str, int]:
+    criteria = challenge_selectors.evaluation_criteria(organization, get_language() or "en")
+    if not criteria:
+        errors["scores"] = [_("The organisation has no evaluation criteria: its idea_evaluation pack is missing.")]
+        return {}
+    unknown = sorted(set(scores) - {criterion.key for criterion in criteria})
+    if unknown:
+        errors["scores"] = [_("Unknown criteria: %(keys)s.") % {"keys": ", ".join(unknown)}]
+    checked: dict[str, int] = {}
+    for criterion in criteria:
+        value = scores.get(criterion.key)
+        if value is None or value == "":
+            errors[criterion.key] = [_("Give a score for “%(criterion)s”.") % {"criterion": criterion.name}]
+        elif isinstance(value, bool) or not isinstance(value, int) or not SCORE_MIN <= value <= SCORE_MAX:
+            errors[criterion.key] = [
+                _("A score is a whole number from %(low)d to %(high)d.") % {"low": SCORE_MIN, "high": SCORE_MAX}
+            ]
+        else:
+            checked[criterion.key] = value
+    return checked
+
+
+@transaction.atomic
+def evaluate_idea(*, idea: Idea, evaluator: User, scores: Mapping[str, object], comment: str = "") -> IdeaEvaluation:
+    """Record, or revise, ``evaluator``'s scores for an idea of a challenge: one per criterion of the pack.
+
+    Only the challenge's evaluators score, on every criterion, each from 1 to 5. An idea merged
+    into another is no longer scored; its merged-into idea is.
+    """
+    challenge = idea.challenge
+    if challenge is None:
+        raise ValidationError({"idea": [_("Only ideas submitted to a challenge are scored.")]})
+    if not services.is_member(idea.organization, evaluator) or not challenge_selectors.evaluates(challenge, evaluator):
+        raise PermissionDenied(_("Only the challenge's evaluators score its ideas."))
+    if idea.status == IdeaStatus.MERGED:
+        raise ValidationError({"idea": [_("The idea was merged into another; score that one instead.")]})
+    errors: services.Errors = {}
+    checked = _checked_scores(errors, idea.organization, scores)
+    comment = comment.strip()
+    services.check_length(errors, "comment", comment, COMMENT_MAX)
+    services._raise(errors)
+    evaluation, _created = IdeaEvaluation.objects.update_or_create(
+        idea=idea,
+        evaluator=evaluator,
+        defaults={"organization_id": idea.organization_id, "scores": checked, "comment": comment},
+    )
+    return evaluation

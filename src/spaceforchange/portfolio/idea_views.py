@@ -1,5 +1,5 @@
 """Idea-box pages: all ideas, submitting (with likely duplicates), one idea, deciding, "my ideas",
-ideas waiting for an answer, and the sponsor settings.
+ideas waiting for an answer, the sponsor settings, and challenges with their scoring and ranking.
 
 Pages that act on one idea look it up in the request's organisation first (404 for any other id)
 and check the permission afterwards (403). The submitter of an anonymous idea is never put in a
@@ -13,14 +13,22 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from spaceforchange.core.tenancy import organization_of
 from spaceforchange.core.views import add_service_errors
-from spaceforchange.portfolio import idea_selectors, idea_services
-from spaceforchange.portfolio.idea_forms import AnswerDaysForm, ChallengeForm, DecisionForm, IdeaForm, SponsorForm
+from spaceforchange.portfolio import challenge_selectors, export, idea_selectors, idea_services
+from spaceforchange.portfolio.idea_forms import (
+    AnswerDaysForm,
+    ChallengeForm,
+    DecisionForm,
+    EvaluationForm,
+    IdeaForm,
+    SponsorForm,
+)
 from spaceforchange.portfolio.models import Idea, IdeaStatus
 from spaceforchange.portfolio.views import PAGE_SIZE, person
 
@@ -106,6 +114,9 @@ def idea_detail(request: HttpRequest, org_slug: str, idea_id: int) -> HttpRespon
         "can_join": idea.status in idea_services.OPEN_STATUSES and idea.submitted_by_id != request.user.pk,
         "can_decide": idea.status in idea_services.OPEN_STATUSES
         and request.user.has_perm("portfolio.decide_idea", idea),
+        "can_evaluate": idea.challenge is not None
+        and idea.status != IdeaStatus.MERGED
+        and request.user.has_perm("portfolio.evaluate_challenge", idea.challenge),
     }
     return render(request, "portfolio/idea_detail.html", context)
 
@@ -235,10 +246,66 @@ def challenge_create(request: HttpRequest, org_slug: str) -> HttpResponse:
 def challenge_detail(request: HttpRequest, org_slug: str, challenge_id: int) -> HttpResponse:
     organization = organization_of(request)
     challenge = idea_selectors.challenge_detail(organization, challenge_id)
+    can_evaluate = request.user.has_perm("portfolio.evaluate_challenge", challenge)
     context = {
         "organization": organization,
         "challenge": challenge,
         "is_open": idea_selectors.challenge_open(challenge),
         "ideas": idea_selectors.ideas_for(organization).filter(challenge=challenge),
+        "can_evaluate": can_evaluate,
+        "my_scores": challenge_selectors.my_scores(challenge, person(request)) if can_evaluate else {},
+        "can_rank": request.user.has_perm("portfolio.view_challenge_ranking", challenge),
     }
     return render(request, "portfolio/idea_challenge.html", context)
+
+
+def idea_evaluate(request: HttpRequest, org_slug: str, idea_id: int) -> HttpResponse:
+    organization = organization_of(request)
+    idea = idea_selectors.idea_detail(organization, idea_id)
+    if idea.challenge is None:
+        raise Http404
+    _allowed(request, "portfolio.evaluate_challenge", idea.challenge)
+    criteria = challenge_selectors.evaluation_criteria(organization, get_language())
+    current = challenge_selectors.evaluation_of(idea, person(request))
+    initial = {**current.scores, "comment": current.comment} if current is not None else {}
+    # An empty POST (no radio chosen at all) must still be bound, so it is told what is missing.
+    form = EvaluationForm(request.POST if request.method == "POST" else None, initial=initial, criteria=criteria)
+    if request.method == "POST" and form.is_valid():
+        try:
+            idea_services.evaluate_idea(
+                idea=idea, evaluator=person(request), scores=form.scores(), comment=form.cleaned_data["comment"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Your scores were saved."))
+            return redirect("portfolio:challenge", org_slug=organization.slug, challenge_id=idea.challenge.pk)
+    context = {"organization": organization, "idea": idea, "form": form, "criteria": criteria, "current": current}
+    return render(request, "portfolio/idea_evaluate.html", context)
+
+
+RANKING_DOWNLOADS = {
+    "csv": ("text/csv; charset=utf-8", export.ranking_csv),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", export.ranking_xlsx),
+}
+
+
+def challenge_ranking(request: HttpRequest, org_slug: str, challenge_id: int) -> HttpResponse:
+    organization = organization_of(request)
+    challenge = idea_selectors.challenge_detail(organization, challenge_id)
+    _allowed(request, "portfolio.view_challenge_ranking", challenge)
+    ranking = challenge_selectors.challenge_ranking(challenge, get_language())
+    download = RANKING_DOWNLOADS.get(request.GET.get("format", ""))
+    if download is not None:
+        content_type, render_file = download
+        response = HttpResponse(render_file(ranking), content_type=content_type)
+        extension = request.GET["format"]
+        response["Content-Disposition"] = f'attachment; filename="challenge-{challenge.pk}-ranking.{extension}"'
+        return response
+    context = {
+        "organization": organization,
+        "challenge": challenge,
+        "ranking": ranking,
+        "page": Paginator(ranking.rows, PAGE_SIZE).get_page(request.GET.get("page")),
+    }
+    return render(request, "portfolio/idea_ranking.html", context)

@@ -357,8 +357,7 @@ class IdeaSettings(models.Model):
 class Challenge(models.Model):
     """A time-boxed call for ideas on a theme; ideas may be submitted to it until ``closes_on``.
 
-    ``evaluators`` are the people who will assess its ideas once the organisation's packs define
-    evaluation criteria.
+    ``evaluators`` are the people who score its ideas on the criteria of the ``idea_evaluation`` pack.
     """
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="challenges")
@@ -379,6 +378,38 @@ class Challenge(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class IdeaEvaluation(models.Model):
+    """One evaluator's scores for one idea of a challenge: criterion key → score from 1 to 5.
+
+    Keyed by the criteria of the organisation's ``idea_evaluation`` pack at the time of scoring;
+    the ranking reads only the criteria the pack still has, so an override changes no stored score.
+    """
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="idea_evaluations")
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="evaluations", verbose_name=_("idea"))
+    # Erasing an evaluator keeps their scores in the ranking, no longer linked to them.
+    evaluator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="idea_evaluations",
+        verbose_name=_("evaluator"),
+    )
+    scores = models.JSONField(_("scores"), default=dict)
+    comment = models.TextField(_("comment"), blank=True, max_length=2000)
+    evaluated_at = models.DateTimeField(_("evaluated"), auto_now=True)
+
+    class Meta:
+        ordering = ["idea", "evaluator"]
+        verbose_name = _("idea evaluation")
+        verbose_name_plural = _("idea evaluations")
+        constraints = [models.UniqueConstraint(fields=["idea", "evaluator"], name="unique_idea_evaluation")]
+
+    def __str__(self) -> str:
+        return f"{self.idea_id}/{self.evaluator_id}"
 
 
 # --- Portfolio ----------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from typing import Any
 
 import rules
 
-from spaceforchange.core.permissions import is_admin, is_innovation_lead, is_leader, is_member, is_owner
+from spaceforchange.core.permissions import is_admin, is_innovation_lead, is_leader, is_member, is_oversight, is_owner
 
 
 @rules.predicate
@@ -53,6 +53,22 @@ rules.add_perm("portfolio.decide_idea", is_innovation_lead | is_owner | (is_memb
 rules.add_perm("portfolio.view_all_waiting_ideas", is_innovation_lead | is_owner)
 rules.add_perm("portfolio.manage_idea_sponsors", is_innovation_lead | is_owner)
 rules.add_perm("portfolio.open_challenge", is_innovation_lead)
+
+
+# A challenge's evaluators score its ideas; the ranking is theirs and leadership's to read. Other
+# members see the ideas but not the scores, which judge colleagues' proposals.
+@rules.predicate
+def evaluates_challenge(user: Any, challenge: Any = None) -> bool:
+    if challenge is None or not hasattr(challenge, "evaluators") or getattr(user, "pk", None) is None:
+        return False
+    return bool(challenge.evaluators.filter(pk=user.pk).exists())
+
+
+rules.add_perm("portfolio.evaluate_challenge", is_member & evaluates_challenge)
+rules.add_perm(
+    "portfolio.view_challenge_ranking",
+    is_innovation_lead | is_leader | is_oversight | (is_member & evaluates_challenge),
+)
 
 
 # The portfolio page (issue #4): every member reads it; the target mix is an organisation-wide

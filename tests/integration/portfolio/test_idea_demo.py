@@ -6,8 +6,8 @@ from collections import Counter
 import pytest
 from django.core.management import call_command
 
-from spaceforchange.portfolio import idea_selectors
-from spaceforchange.portfolio.models import Challenge, Idea, IdeaSponsor, Initiative
+from spaceforchange.portfolio import challenge_selectors, idea_selectors
+from spaceforchange.portfolio.models import Challenge, Idea, IdeaEvaluation, IdeaSponsor, Initiative
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +33,12 @@ def test_demo_ideas_cover_every_status_and_reseeding_adds_none():
         "Car sharing for staff",
         "Electric bikes for short visits",
     ]
+    ranking = challenge_selectors.challenge_ranking(challenge, "en")
+    assert [(row.idea.title, row.rank, row.evaluations) for row in ranking.rows] == [
+        ("Electric bikes for short visits", 1, 2),
+        ("Car sharing for staff", 2, 1),
+    ]
+    assert IdeaEvaluation.objects.filter(idea__challenge=challenge).count() == 3
 
 
 def test_demo_has_overdue_ideas_routed_to_sponsors():

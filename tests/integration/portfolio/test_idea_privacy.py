@@ -29,7 +29,7 @@ def test_export_lists_submitted_supported_and_sponsored_ideas(world: World, idea
     for person, flags in ((world.member, (True, False)), (world.lead, (False, True)), (world.teammate, (False, False))):
         (row,) = export_person(user=person)["sections"]["ideas"]["ideas"]
         assert (row["title"], row["submitted_by_you"], row["you_sponsor"]) == ("Parking", *flags)
-    assert export_person(user=world.owner)["sections"]["ideas"] == {"ideas": [], "challenges": []}
+    assert export_person(user=world.owner)["sections"]["ideas"] == {"ideas": [], "challenges": [], "evaluations": []}
 
 
 def test_erasure_keeps_the_idea_and_drops_the_person(world: World, idea: Idea) -> None:

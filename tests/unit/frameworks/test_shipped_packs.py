@@ -32,6 +32,7 @@ EXPECTED = [
     "ai_practices",
     "warnings",
     "fevs_2018",
+    "idea_evaluation",
 ]
 
 # Keys other packs and apps refer to: pack → kind → keys (a list means the order 1..n is fixed too).
@@ -131,6 +132,7 @@ FIXED_KEYS: dict[str, dict[str, list[str] | set[str]]] = {
         "principle": {"responsibility", "autonomy", "trust"},
         "practice": {"blend_the_portfolio", "use_strategy_to_balance"},
     },
+    "idea_evaluation": {"criterion": ["public_value", "feasibility", "strategic_fit"]},
     "strategic_allocation": {
         "purpose": {"innovation", "operational_efficiency", "service_delivery"},
         "signal": {
