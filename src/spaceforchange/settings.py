@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "spaceforchange.frameworks",
     "spaceforchange.portfolio",
     "spaceforchange.assessments",
+    "spaceforchange.policies",
+    "spaceforchange.legitimacy",
     "spaceforchange.alerts",
     "spaceforchange.api",
     "spaceforchange.web",

@@ -19,6 +19,8 @@ organization_patterns = [
     path("frameworks/", include("spaceforchange.frameworks.urls")),
     path("initiatives/", include("spaceforchange.portfolio.urls")),
     path("assessments/", include("spaceforchange.assessments.urls")),
+    path("legitimacy/", include("spaceforchange.legitimacy.urls")),
+    path("policies/", include("spaceforchange.policies.urls")),
     path("alerts/", include("spaceforchange.alerts.urls")),
 ]
 

@@ -1,0 +1,1 @@
+"""Policies: the policy register, enforcers' scrutiny reports and the tension index (FRAMEWORKS.md §5)."""
