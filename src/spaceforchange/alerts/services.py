@@ -8,13 +8,14 @@ committed, to the responsible people who asked for it (see ``notifications``).
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import router, transaction
+from django.db.models.signals import post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,6 +35,7 @@ from spaceforchange.core.selectors import organization_zone
 
 logger = logging.getLogger(__name__)
 LABEL_MAX_LENGTH = 300
+BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -151,9 +153,8 @@ def evaluate_alerts(*, organization: Organization, today: date | None = None) ->
     )
     now = timezone.now()
     labels = _labels(organization, [*changes.create, *(firing for _id, firing in changes.refresh)])
-    created = [_create(organization, firing, rules[firing.rule_key], labels, now) for firing in changes.create]
-    for alert_id, firing in changes.refresh:
-        _refresh(live_alerts[alert_id], firing, rules[firing.rule_key], labels, now)
+    created = _create_all(organization, changes.create, rules, labels, now)
+    _refresh_all([(live_alerts[alert_id], firing) for alert_id, firing in changes.refresh], rules, labels, now)
     for alert_id in changes.resolve:
         _resolve(live_alerts[alert_id], now)
     if created:
@@ -169,34 +170,71 @@ def evaluate_alerts(*, organization: Organization, today: date | None = None) ->
     )
 
 
-def _create(
+def _create_all(
     organization: Organization,
-    firing: FiringLike,
-    rule: RuleSettings,
+    firings: Sequence[FiringLike],
+    rules: Mapping[str, RuleSettings],
     labels: Mapping[tuple[str, int], str],
     now: datetime,
-) -> Alert:
-    return Alert.objects.create(
-        organization=organization,
-        rule_key=firing.rule_key,
-        subject_kind=firing.subject_kind,
-        subject_id=firing.subject_id,
-        subject_label=_label(firing, labels),
-        severity=rule.severity,
-        facts=json_ready(firing.facts),
-        first_fired_at=now,
-        last_fired_at=now,
-    )
+) -> list[Alert]:
+    """New alerts, inserted together; each then gets the ``post_save`` a save would send.
+
+    An organisation's first evaluation can raise thousands of alerts (every overdue idea). The
+    inserts go in batches, and the signal lets the audit log record every creation exactly as
+    for ``Alert.objects.create``.
+    """
+    alerts = [
+        Alert(
+            organization=organization,
+            rule_key=firing.rule_key,
+            subject_kind=firing.subject_kind,
+            subject_id=firing.subject_id,
+            subject_label=_label(firing, labels),
+            severity=rules[firing.rule_key].severity,
+            facts=json_ready(firing.facts),
+            first_fired_at=now,
+            last_fired_at=now,
+        )
+        for firing in firings
+    ]
+    Alert.objects.bulk_create(alerts, batch_size=BATCH)
+    database = router.db_for_write(Alert)
+    for alert in alerts:
+        post_save.send(sender=Alert, instance=alert, created=True, update_fields=None, raw=False, using=database)
+    return alerts
 
 
-def _refresh(
-    alert: Alert, firing: FiringLike, rule: RuleSettings, labels: Mapping[tuple[str, int], str], now: datetime
+def _refresh_all(
+    pairs: Sequence[tuple[Alert, FiringLike]],
+    rules: Mapping[str, RuleSettings],
+    labels: Mapping[tuple[str, int], str],
+    now: datetime,
 ) -> None:
-    alert.facts = json_ready(firing.facts)
-    alert.severity = rule.severity  # an organisation may re-grade a rule in its pack
-    alert.subject_label = _label(firing, labels) or alert.subject_label
-    alert.last_fired_at = now
-    alert.save(update_fields=["facts", "severity", "subject_label", "last_fired_at"])
+    """Give alerts still firing the new facts; an alert whose severity or label changes is saved on its own.
+
+    The audit log leaves out ``facts`` and ``last_fired_at`` (they change on every evaluation), so
+    saving an alert where only they change records nothing; those alerts are written together
+    (thousands of overdue ideas are refreshed every night), the others one by one so that the
+    audit log records each change of severity or label.
+    """
+    quiet: list[Alert] = []
+    for alert, firing in pairs:
+        severity = rules[firing.rule_key].severity  # an organisation may re-grade a rule in its pack
+        label = _label(firing, labels) or alert.subject_label
+        if alert.severity != severity or alert.subject_label != label:
+            alert.severity, alert.subject_label = severity, label
+            alert.facts, alert.last_fired_at = json_ready(firing.facts), now
+            alert.save(update_fields=["facts", "severity", "subject_label", "last_fired_at"])
+            continue
+        facts = json_ready(firing.facts)
+        if alert.facts != facts:
+            alert.facts = facts
+            quiet.append(alert)
+        alert.last_fired_at = now
+    ids = [alert.pk for alert, _firing in pairs]
+    for start in range(0, len(ids), BATCH):
+        Alert.objects.filter(pk__in=ids[start : start + BATCH]).update(last_fired_at=now)
+    Alert.objects.bulk_update(quiet, ["facts"], batch_size=BATCH)
 
 
 def _resolve(alert: Alert, now: datetime) -> None:

@@ -3,18 +3,22 @@
 Likely duplicates come from a TF-IDF index over the organisation's ideas and initiatives
 (``analytics.text.similarity``). Building it is one pass over every text, too slow to repeat on
 each keystroke, so the built index is kept in the default cache as bytes under a key naming the
-organisation and a version of its corpus. The version (counts and latest change of ideas and
-initiatives) moves whenever an idea or initiative is created, changed or deleted, so a stale
-index is never read; old entries simply expire.
+organisation and a version of its corpus, and each process keeps the indexes it last loaded (the
+bytes of 200,000 ideas take too long to fetch and load per keystroke). The version (latest
+change of ideas and of initiatives, and how many changed shortly before it) moves whenever an
+idea or initiative is created or changed, so a stale index is never read; old entries expire.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.cache import cache
 from django.db.models import Count, Max, QuerySet
+from django.db.models.functions import TruncDate
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -37,6 +41,11 @@ DUPLICATE_LIMIT = 5
 DUPLICATE_MIN_SCORE = 0.3
 INDEX_TIMEOUT = 24 * 3600
 IDEA, INITIATIVE = "idea", "initiative"
+# Longer than any transaction that writes an idea or initiative (see ``change_marker``).
+CHANGE_WINDOW = datetime.timedelta(minutes=10)
+KEPT_INDEXES = 4  # per process; an index of 200,000 ideas takes about 50 MB
+# organisation id → (corpus version, index), least recently used first
+_loaded: OrderedDict[int, tuple[str, SimilarityIndex]] = OrderedDict()
 
 
 def ideas_for(organization: Organization, *, status: str = "") -> QuerySet[Idea]:
@@ -88,17 +97,25 @@ def ideas_waiting(organization: Organization, *, sponsor: User | None = None) ->
 
 
 def idea_snapshots(organization: Organization) -> tuple[IdeaSnapshot, ...]:
-    """The organisation's ideas as the warning rules read them (``idea_answer_overdue``)."""
+    """The organisation's ideas as the warning rules read them (``idea_answer_overdue``).
+
+    The database works out the local dates: reading 200,000 ideas' two timestamps and converting
+    each in Python took most of the time.
+    """
     zone = organization_zone(organization)
-    rows = Idea.objects.filter(organization=organization).values_list("pk", "submitted_at", "decided_at", "sponsor_id")
-    return tuple(
-        IdeaSnapshot(
-            id=pk,
-            submitted_on=timezone.localtime(submitted, zone).date(),
-            decided_on=timezone.localtime(decided, zone).date() if decided else None,
-            sponsor_id=sponsor_id,
+    rows = (
+        Idea.objects.filter(organization=organization)
+        .order_by("pk")
+        .values_list(
+            "pk",
+            TruncDate("submitted_at", tzinfo=zone),
+            TruncDate("decided_at", tzinfo=zone),
+            "sponsor_id",
         )
-        for pk, submitted, decided, sponsor_id in rows
+    )
+    return tuple(
+        IdeaSnapshot(id=pk, submitted_on=submitted_on, decided_on=decided_on, sponsor_id=sponsor_id)
+        for pk, submitted_on, decided_on, sponsor_id in rows
     )
 
 
@@ -142,13 +159,26 @@ def _document_id(kind: str, pk: int) -> int:
     return pk * 2 + (1 if kind == INITIATIVE else 0)
 
 
+def change_marker(queryset: QuerySet[Any]) -> str:
+    """The latest change of the rows and how many changed in the window before it, from the index alone.
+
+    A new or edited row moves the latest change; a row written in a transaction that commits
+    after a later one (so its time is not the latest) and a recent row deleted move the count of
+    recent changes. Counting every row would also catch deleting an old one, but no part of the
+    product deletes ideas or initiatives (only their organisation, with everything in it), and the
+    count of 200,000 rows cost more than the rest of a suggestion.
+    """
+    latest = queryset.aggregate(latest=Max("updated_at"))["latest"]
+    if latest is None:
+        return "0"
+    recent = queryset.filter(updated_at__gte=latest - CHANGE_WINDOW).count()
+    return f"{latest.timestamp()}:{recent}"
+
+
 def corpus_version(organization: Organization) -> str:
-    ideas = Idea.objects.filter(organization=organization).aggregate(count=Count("pk"), latest=Max("updated_at"))
-    initiatives = Initiative.objects.filter(organization=organization).aggregate(
-        count=Count("pk"), latest=Max("updated_at")
-    )
-    parts = [ideas["count"], ideas["latest"], initiatives["count"], initiatives["latest"]]
-    return "-".join(str(part.timestamp() if isinstance(part, datetime.datetime) else part) for part in parts)
+    ideas = change_marker(Idea.objects.filter(organization=organization))
+    initiatives = change_marker(Initiative.objects.filter(organization=organization))
+    return f"{ideas}-{initiatives}"
 
 
 def _documents(organization: Organization) -> list[Document]:
@@ -166,12 +196,28 @@ def _documents(organization: Organization) -> list[Document]:
 
 
 def similarity_index(organization: Organization) -> SimilarityIndex:
-    key = f"sfc:portfolio:idea-index:{organization.pk}:{corpus_version(organization)}"
+    """The organisation's index for its current corpus version: this process's copy, the shared cache's, or built.
+
+    Fetching and loading 200,000 ideas' index from the cache takes far longer than a suggestion
+    may, so each process keeps the indexes it loaded last (one per organisation, a few
+    organisations); the version check still runs on every call, so a changed corpus is never missed.
+    """
+    version = corpus_version(organization)
+    kept = _loaded.get(organization.pk)
+    if kept is not None and kept[0] == version:
+        _loaded.move_to_end(organization.pk)
+        return kept[1]
+    key = f"sfc:portfolio:idea-index:{organization.pk}:{version}"
     data = cache.get(key)
     if isinstance(data, bytes):
-        return SimilarityIndex.from_bytes(data)
-    index = SimilarityIndex.build(_documents(organization))
-    cache.set(key, index.to_bytes(), INDEX_TIMEOUT)
+        index = SimilarityIndex.from_bytes(data)
+    else:
+        index = SimilarityIndex.build(_documents(organization))
+        cache.set(key, index.to_bytes(), INDEX_TIMEOUT)
+    _loaded[organization.pk] = (version, index)
+    _loaded.move_to_end(organization.pk)
+    while len(_loaded) > KEPT_INDEXES:
+        _loaded.popitem(last=False)
     return index
 
 

@@ -1,22 +1,29 @@
 """Reads of the portfolio page: filters, the sorted initiative table, the target mix and the figures.
 
-The figures come from ``analytics.portfolio.balance``; this module only loads the filtered
-initiatives with their stage history (one query for the initiatives, one for their transitions)
-and the organisation's target mix.
+The figures come from ``analytics.portfolio.balance``. The page reads them from counted profiles
+(``figure_profiles``: one query that groups the filtered initiatives by stage, change form,
+initiator level, trigger and furthest stage entered), so its cost hardly grows with the number of
+initiatives; ``figure_snapshots`` loads the initiatives with their stage history instead (one
+query for the initiatives, one for their transitions) for callers that want the records.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.db import connection
 from django.db.models import F, Q, QuerySet
 
 from spaceforchange.analytics import portfolio as rules
+from spaceforchange.analytics.portfolio import balance
 from spaceforchange.analytics.portfolio.balance import TARGET_SUM_TOLERANCE
+from spaceforchange.analytics.portfolio.snapshot import progression_index
 from spaceforchange.core.models import Organization, Unit
 from spaceforchange.portfolio import selectors
+from spaceforchange.portfolio.idea_selectors import change_marker
 from spaceforchange.portfolio.models import Goal, Initiative, PortfolioTarget, StageTransition
 from spaceforchange.portfolio.terms import Terms
 
@@ -29,6 +36,10 @@ SORTS: dict[str, str] = {
     "updated": "updated_at",
 }
 DEFAULT_SORT = "title"
+NULLABLE_SORTS = frozenset({"unit"})
+KEPT_PROFILES = 256  # (organisation, unit, goal) filters kept per process; each is a few hundred counts
+# (organisation id, unit id, goal id) → (change marker, profiles), least recently used first
+_kept_profiles: OrderedDict[tuple[int, int | None, int | None], tuple[str, Counter[rules.Profile]]] = OrderedDict()
 # Stored shares are percentages typed in and divided by 100; their sum may drift this far from 1
 # before they are normalised.
 STORED_SUM_TOLERANCE = TARGET_SUM_TOLERANCE * 1000
@@ -82,25 +93,105 @@ def parse_filters(organization: Organization, params: Mapping[str, str]) -> Filt
     return Filters(unit, goal, sort, tuple(ignored))
 
 
-def filtered_initiatives(organization: Organization, filters: Filters) -> QuerySet[Initiative]:
-    """The organisation's initiatives led by or shared with the unit and linked to the goal, sorted."""
+def _matching(organization: Organization, filters: Filters) -> QuerySet[Initiative]:
+    """The organisation's initiatives led by or shared with the unit and linked to the goal, each once."""
     queryset = Initiative.objects.filter(organization=organization)
+    if filters.unit is None and filters.goal is None:
+        return queryset
     if filters.unit is not None:
         queryset = queryset.filter(Q(unit=filters.unit) | Q(units=filters.unit))
     if filters.goal is not None:
         queryset = queryset.filter(goals=filters.goal)
-    column = F(SORTS[filters.sort.removeprefix("-")])
-    # Empty units sort last either way, on SQLite and PostgreSQL alike (their defaults differ).
-    ordering = column.desc(nulls_last=True) if filters.sort.startswith("-") else column.asc(nulls_last=True)
     # A filter through a many-to-many relation can match an initiative twice; the id subquery keeps
-    # each once while the ordering stays free to use any column.
-    ids = queryset.values("pk")
+    # each once while the ordering and grouping stay free to use any column.
+    return Initiative.objects.filter(organization=organization, pk__in=queryset.values("pk"))
+
+
+def filtered_initiatives(organization: Organization, filters: Filters) -> QuerySet[Initiative]:
+    """The organisation's initiatives led by or shared with the unit and linked to the goal, sorted."""
+    key = filters.sort.removeprefix("-")
+    column = F(SORTS[key])
+    # Empty units sort last either way, on SQLite and PostgreSQL alike (their defaults differ). The
+    # other columns are never empty, and a plain order lets PostgreSQL read an index in order.
+    nulls_last = True if key in NULLABLE_SORTS else None
+    ordering = column.desc(nulls_last=nulls_last) if filters.sort.startswith("-") else column.asc(nulls_last=nulls_last)
     return (
-        Initiative.objects.filter(organization=organization, pk__in=ids)
+        _matching(organization, filters)
         .select_related("unit", "owner", "organization")
         .prefetch_related("goals")
         .order_by(ordering, "title", "pk")
     )
+
+
+def _profile_sql(organization: Organization, filters: Filters) -> tuple[str, list[Any]]:
+    """One statement counting the filtered initiatives per profile (plain SQL that SQLite and PostgreSQL share).
+
+    Each initiative's furthest transition is worked out per initiative in a derived table and the
+    initiatives are then grouped by profile, so a few hundred rows leave the database rather than
+    one per initiative; the ORM cannot group twice, hence the SQL.
+    """
+    quote = connection.ops.quote_name
+    initiatives, transitions = Initiative._meta.db_table, StageTransition._meta.db_table
+    positions = " ".join(f"WHEN %s THEN {index}" for index, _stage in enumerate(rules.PROGRESSION))
+    columns = ", ".join(f"i.{quote(name)}" for name in ("stage", "change_form", "initiator_level", "trigger"))
+    params: list[Any] = [stage.value for stage in rules.PROGRESSION] + [organization.pk, organization.pk]
+    where = "i.organization_id = %s"
+    if filters.unit is not None or filters.goal is not None:
+        ids_sql, ids_params = _matching(organization, filters).values("pk").query.sql_with_params()
+        where += f" AND i.id IN ({ids_sql})"
+        params += list(ids_params)
+    sql = (
+        f"SELECT {columns}, t.furthest, COUNT(*) FROM {quote(initiatives)} i "  # noqa: S608 (names only)
+        f"LEFT JOIN (SELECT initiative_id, MAX(CASE to_stage {positions} END) AS furthest "
+        f"FROM {quote(transitions)} WHERE organization_id = %s GROUP BY initiative_id) t "
+        f"ON t.initiative_id = i.id WHERE {where} GROUP BY {columns}, t.furthest"
+    )
+    return sql, params
+
+
+def figure_profiles(organization: Organization, filters: Filters) -> Counter[rules.Profile]:
+    """The filtered initiatives counted by what the figures read of them, in one query.
+
+    The same profiles ``rules.profile_counts`` makes of ``figure_snapshots``: an initiative's
+    furthest stage is the furthest its transitions or its current stage reached (one registered
+    before transitions were recorded has only its current stage).
+    """
+    sql, params = _profile_sql(organization, filters)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    profiles: Counter[rules.Profile] = Counter()
+    for stage_key, change_form, initiator_level, trigger, entered, count in rows:
+        stage = rules.Stage(stage_key)
+        reached = [position for position in (entered, progression_index(stage)) if position is not None]
+        profile = rules.Profile(
+            stage, change_form or None, initiator_level or None, trigger or None, max(reached) if reached else None
+        )
+        profiles[profile] += count
+    return profiles
+
+
+def page_profiles(organization: Organization, filters: Filters) -> Counter[rules.Profile]:
+    """``figure_profiles``, kept in this process for as long as the organisation's initiatives stay unchanged.
+
+    Every change of an initiative (its fields, units, goals, or a stage move with its transition)
+    saves the initiative and so moves its ``updated_at``; ``change_marker`` reads that from an
+    index on every call, so kept figures are never stale, and the grouped query over 20,000
+    initiatives runs once per change instead of on every view.
+    """
+    marker = change_marker(Initiative.objects.filter(organization=organization))
+    unit = filters.unit.pk if filters.unit is not None else None
+    goal = filters.goal.pk if filters.goal is not None else None
+    key = (organization.pk, unit, goal)
+    kept = _kept_profiles.get(key)
+    if kept is not None and kept[0] == marker:
+        _kept_profiles.move_to_end(key)
+        return Counter(kept[1])
+    profiles = figure_profiles(organization, filters)
+    _kept_profiles[key] = (marker, Counter(profiles))
+    while len(_kept_profiles) > KEPT_PROFILES:
+        _kept_profiles.popitem(last=False)
+    return profiles
 
 
 def figure_snapshots(initiatives: Iterable[Initiative]) -> tuple[rules.Initiative, ...]:
@@ -152,20 +243,21 @@ def _normalised(shares: Mapping[str, float]) -> dict[str, float]:
 
 
 def figures(
-    snapshots: tuple[rules.Initiative, ...], terms: Terms, target: Mapping[str, float]
+    snapshots: tuple[rules.Initiative, ...] | Mapping[rules.Profile, int], terms: Terms, target: Mapping[str, float]
 ) -> rules.PortfolioFigures:
-    """Every figure of the page over the filtered initiatives."""
+    """Every figure of the page over the filtered initiatives (their snapshots or counted profiles)."""
+    profiles = snapshots if isinstance(snapshots, Mapping) else rules.profile_counts(snapshots)
     forms = [term.key for term in terms.forms]
     triggers = [term.key for term in terms.triggers]
     if target:
-        return rules.portfolio_figures(snapshots, target, forms=forms, triggers=triggers, vocabulary=terms.vocabulary)
+        return rules.profile_figures(profiles, target, forms=forms, triggers=triggers, vocabulary=terms.vocabulary)
     # An organisation without the forms_of_change pack has no forms to aim for: no mix, the rest stands.
-    unrecorded = sum(1 for initiative in snapshots if initiative.stage in rules.ACTIVE_STAGES)
+    unrecorded = sum(count for profile, count in profiles.items() if profile.stage in rules.ACTIVE_STAGES)
     return rules.PortfolioFigures(
-        rules.stage_form_counts(snapshots, forms),
+        balance.profile_stage_form_counts(profiles, forms),
         rules.FormMix((), 0, unrecorded),
-        rules.funnel(snapshots),
-        rules.pilot_to_scale(snapshots),
-        rules.bottom_up(snapshots, terms.vocabulary),
-        rules.trigger_counts(snapshots, triggers),
+        balance.profile_funnel(profiles),
+        balance.profile_pilot_to_scale(profiles),
+        balance.profile_bottom_up(profiles, terms.vocabulary),
+        balance.profile_trigger_counts(profiles, triggers),
     )

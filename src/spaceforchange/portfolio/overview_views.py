@@ -7,6 +7,8 @@ organisation's are dropped with a message and never reach a query.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -103,10 +105,12 @@ def portfolio_overview(request: HttpRequest, org_slug: str) -> HttpResponse:
     initiatives = overview_selectors.filtered_initiatives(organization, filters)
     download = request.GET.get("download", "")
     if download in DOWNLOADS:
-        return _download(download, initiatives, terms, target)
+        return _download(
+            download, initiatives, terms, target, lambda: overview_selectors.page_profiles(organization, filters)
+        )
     for ignored in filters.ignored:
         messages.warning(request, IGNORED_MESSAGES[ignored])
-    figures = overview_selectors.figures(overview_selectors.figure_snapshots(initiatives), terms, target)
+    figures = overview_selectors.figures(overview_selectors.page_profiles(organization, filters), terms, target)
     page = Paginator(initiatives, PAGE_SIZE).get_page(request.GET.get("page"))
     names = terms.names
     rows = [
@@ -143,12 +147,18 @@ def _save_target(
     return True
 
 
-def _download(kind: str, initiatives: Any, terms: Terms, target: dict[str, float]) -> HttpResponse:
+def _download(
+    kind: str,
+    initiatives: Any,
+    terms: Terms,
+    target: dict[str, float],
+    profiles: Callable[[], Counter[rules.Profile]],
+) -> HttpResponse:
     name, content_type = DOWNLOADS[kind]
     if kind == "csv":
         body = export.initiatives_csv(initiatives)
     else:
-        figures = overview_selectors.figures(overview_selectors.figure_snapshots(initiatives), terms, target)
+        figures = overview_selectors.figures(profiles(), terms, target)
         body = export.figures_csv(figures) if kind == "figures.csv" else export.portfolio_xlsx(initiatives, figures)
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
