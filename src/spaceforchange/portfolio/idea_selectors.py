@@ -6,7 +6,11 @@ each keystroke, so the built index is kept in the default cache as bytes under a
 organisation and a version of its corpus, and each process keeps the indexes it last loaded (the
 bytes of 200,000 ideas take too long to fetch and load per keystroke). The version (latest
 change of ideas and of initiatives, and how many changed shortly before it) moves whenever an
-idea or initiative is created or changed, so a stale index is never read; old entries expire.
+idea or initiative is created or changed. A small corpus is rebuilt on the spot when its version
+moves; a large one (more than ``INLINE_BUILD_MAX`` texts, where a build takes seconds) keeps
+answering from its previous index while ``tasks.rebuild_idea_index`` builds the new one in the
+background, so one new idea does not make the next person typing wait: for those seconds an idea
+just submitted is not yet suggested. Old entries expire.
 """
 
 from __future__ import annotations
@@ -44,6 +48,8 @@ IDEA, INITIATIVE = "idea", "initiative"
 # Longer than any transaction that writes an idea or initiative (see ``change_marker``).
 CHANGE_WINDOW = datetime.timedelta(minutes=10)
 KEPT_INDEXES = 4  # per process; an index of 200,000 ideas takes about 50 MB
+INLINE_BUILD_MAX = 20_000  # texts; building this many takes about a second
+REBUILD_GUARD_TIMEOUT = 15 * 60  # one queued rebuild per corpus version, retried after this long
 # organisation id → (corpus version, index), least recently used first
 _loaded: OrderedDict[int, tuple[str, SimilarityIndex]] = OrderedDict()
 
@@ -195,29 +201,71 @@ def _documents(organization: Organization) -> list[Document]:
     return documents
 
 
+def index_key(organization_id: int, version: str) -> str:
+    return f"sfc:portfolio:idea-index:{organization_id}:{version}"
+
+
+def _latest_key(organization_id: int) -> str:
+    return f"sfc:portfolio:idea-index:{organization_id}:latest"
+
+
+def build_index(organization: Organization, version: str) -> SimilarityIndex:
+    """Build the index of the corpus at ``version`` and share it through the cache as the latest."""
+    index = SimilarityIndex.build(_documents(organization))
+    cache.set_many(
+        {index_key(organization.pk, version): index.to_bytes(), _latest_key(organization.pk): version},
+        INDEX_TIMEOUT,
+    )
+    return index
+
+
+def _cached(organization_id: int, version: str | None) -> SimilarityIndex | None:
+    data = cache.get(index_key(organization_id, version)) if version else None
+    return SimilarityIndex.from_bytes(data) if isinstance(data, bytes) else None
+
+
+def _previous(organization: Organization) -> tuple[str, SimilarityIndex] | None:
+    kept = _loaded.get(organization.pk)
+    if kept is not None:
+        return kept
+    version = cache.get(_latest_key(organization.pk))
+    index = _cached(organization.pk, version) if isinstance(version, str) else None
+    return (str(version), index) if index is not None else None
+
+
+def _keep(organization: Organization, version: str, index: SimilarityIndex) -> None:
+    _loaded[organization.pk] = (version, index)
+    _loaded.move_to_end(organization.pk)
+    while len(_loaded) > KEPT_INDEXES:
+        _loaded.popitem(last=False)
+
+
 def similarity_index(organization: Organization) -> SimilarityIndex:
     """The organisation's index for its current corpus version: this process's copy, the shared cache's, or built.
 
     Fetching and loading 200,000 ideas' index from the cache takes far longer than a suggestion
     may, so each process keeps the indexes it loaded last (one per organisation, a few
     organisations); the version check still runs on every call, so a changed corpus is never missed.
+    A large corpus whose version moved answers from its previous index until the background
+    rebuild is in the cache.
     """
+    from spaceforchange.portfolio.tasks import rebuild_idea_index
+
     version = corpus_version(organization)
     kept = _loaded.get(organization.pk)
     if kept is not None and kept[0] == version:
         _loaded.move_to_end(organization.pk)
         return kept[1]
-    key = f"sfc:portfolio:idea-index:{organization.pk}:{version}"
-    data = cache.get(key)
-    if isinstance(data, bytes):
-        index = SimilarityIndex.from_bytes(data)
-    else:
-        index = SimilarityIndex.build(_documents(organization))
-        cache.set(key, index.to_bytes(), INDEX_TIMEOUT)
-    _loaded[organization.pk] = (version, index)
-    _loaded.move_to_end(organization.pk)
-    while len(_loaded) > KEPT_INDEXES:
-        _loaded.popitem(last=False)
+    index = _cached(organization.pk, version)
+    if index is None:
+        previous = _previous(organization)
+        if previous is not None and len(previous[1]) > INLINE_BUILD_MAX:
+            if cache.add(f"sfc:portfolio:idea-index:{organization.pk}:{version}:queued", 1, REBUILD_GUARD_TIMEOUT):
+                rebuild_idea_index.enqueue(organization_id=organization.pk)
+            _keep(organization, *previous)
+            return previous[1]
+        index = build_index(organization, version)
+    _keep(organization, version, index)
     return index
 
 
