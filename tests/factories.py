@@ -213,3 +213,121 @@ def make_response(campaign, answers: dict | None = None, *, submit: bool = True)
     answers = {"r1": 4, "r2": 2, "o1": 5, "o2": 3} if answers is None else answers
     response = assessment_responses.save_answers(response=response, answers=answers)
     return assessment_responses.submit_response(response=response) if submit else response
+
+
+# --- Legitimacy (issue #5) ---------------------------------------------------------------------
+
+
+def make_policy(organization: Organization, title: str | None = None, manager: User | None = None):  # -> Policy
+    """A policy of the organisation, registered through the policies app's service."""
+    from spaceforchange.policies import services as policy_services
+
+    return policy_services.register_policy(
+        organization=organization, title=title or f"Policy {next(_counter)}", manager=manager
+    )
+
+
+def make_stakeholder(organization: Organization, name: str | None = None, **fields: object):  # -> Stakeholder
+    """A stakeholder (an organisation of category ``other``, influence and interest 3 unless given)."""
+    from spaceforchange.legitimacy import services as legitimacy_services
+
+    values: dict[str, object] = {"category": "other", "influence": 3, "interest": 3, **fields}
+    return legitimacy_services.create_stakeholder(
+        organization=organization,
+        name=name or f"Stakeholder {next(_counter)}",
+        **values,  # type: ignore[arg-type]
+    )
+
+
+def make_judgment(stakeholder, subject, legitimacy_type: str = "regulatory", state: str = "legitimate", **fields):
+    """A judgment of an initiative or a policy; conditional states get what they need unless given."""
+    import datetime
+
+    from spaceforchange.legitimacy import services as legitimacy_services
+    from spaceforchange.portfolio.models import Initiative
+
+    defaults: dict[str, object] = {}
+    if state == "conditional_legitimacy":
+        review_on = datetime.date.today() + datetime.timedelta(days=60)
+        defaults["conditions"] = [legitimacy_services.ConditionInput("Report every quarter", review_on)]
+    elif state == "conditional_illegitimacy":
+        defaults["mitigating_factors"] = "It saves money"
+    elif state == "unknown_legitimacy":
+        defaults["unknown_cause"] = "pending_decision"
+    key = "initiative" if isinstance(subject, Initiative) else "policy"
+    return legitimacy_services.record_judgment(
+        stakeholder=stakeholder,
+        legitimacy_type=legitimacy_type,
+        state=state,
+        **{key: subject},
+        **{**defaults, **fields},
+    )
+
+
+# --- Policies ----------------------------------------------------------------------------------
+
+
+def make_registered_policy(organization: Organization, title: str | None = None, **fields: object):  # -> Policy
+    """A policy with any of ``register_policy``'s fields (manager, units, registered_on, actor …)."""
+    from spaceforchange.policies import services as policy_services
+
+    return policy_services.register_policy(
+        organization=organization,
+        title=title or f"Policy {next(_counter)}",
+        **fields,  # type: ignore[arg-type]
+    )
+
+
+def make_scrutiny_report(policy, reporter: User, **fields: object):  # -> ScrutinyReport
+    """A scrutiny report filed by ``reporter`` (pragmatic, weekly unless given)."""
+    from spaceforchange.policies import services as policy_services
+
+    values: dict[str, object] = {
+        "what_happened": "The rule made a visit run late.",
+        "legitimacy_type": "pragmatic",
+        "frequency": "weekly",
+        **fields,
+    }
+    return policy_services.file_scrutiny_report(policy=policy, reported_by=reporter, **values)  # type: ignore[arg-type]
+
+
+def _legitimacy_subject(organization: Organization):  # -> Initiative
+    from spaceforchange.portfolio import services as portfolio_services
+
+    return portfolio_services.create_initiative(organization=organization, title=f"Initiative {next(_counter)}")
+
+
+def make_judgment_in(organization: Organization, state: str = "conditional_legitimacy"):  # -> Judgment
+    """A judgment (with a condition, by default) of a new initiative by a new stakeholder of ``organization``."""
+    return make_judgment(make_stakeholder(organization), _legitimacy_subject(organization), state=state)
+
+
+def make_legitimation_action(organization: Organization):  # -> LegitimationAction
+    from spaceforchange.legitimacy import legitimation_services
+
+    return legitimation_services.plan_action(
+        initiative=_legitimacy_subject(organization),
+        strategy="engage_in_dialogue",
+        goal="acquire",
+        mode="conform",
+        description="Talk it through",
+    )
+
+
+def make_gray_zone_entry(organization: Organization, proposer: User | None = None):  # -> GrayZoneEntry
+    """A proposed (not approved) tactic on a new initiative; the proposer is also accountable."""
+    import datetime
+
+    from spaceforchange.legitimacy import gray_zone_services
+
+    person = proposer or make_member(organization, roles=["owner"]).user
+    return gray_zone_services.propose_tactic(
+        initiative=_legitimacy_subject(organization),
+        tactic="distancing",
+        rule_concerned="A rule",
+        rationale="A reason",
+        risks="A risk",
+        accountable=person,
+        review_on=datetime.date.today() + datetime.timedelta(days=30),
+        actor=person,
+    )

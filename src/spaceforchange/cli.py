@@ -265,6 +265,23 @@ delegated(
     "Export initiatives and portfolio figures.",
 )
 delegated(
+    "legitimacy",
+    "legitimacy",
+    "Export an organisation's stakeholders, current judgments, legitimation actions and gray-zone entries.\n\n"
+    "Examples: sfc legitimacy export --org northbay --format json; "
+    "sfc legitimacy export --org northbay --format xlsx --out legitimacy.xlsx",
+    "Export legitimacy records.",
+)
+delegated(
+    "policies",
+    "policies",
+    "List the tension index, escalation level and components of every policy of an organisation.\n\n"
+    "The index is computed now; --recompute also stores it as today's figure. Examples: "
+    "sfc policies tension --org northbay --format json; "
+    "sfc policies tension --org northbay --format csv --recompute",
+    "List policies' tension index and escalation level.",
+)
+delegated(
     "export-person",
     "export_person",
     "Export everything stored about one person (by email address) as JSON, for a data subject access request.",

@@ -6,7 +6,7 @@ from django.apps import apps
 from spaceforchange.core.models import Organization
 
 # Derived data only: stored results are recomputed from the audited campaign and its answers.
-NOT_AUDITED: set[str] = {"assessments.ResultSnapshot", "policies.TensionSnapshot"}
+NOT_AUDITED: set[str] = {"assessments.ResultSnapshot", "policies.TensionSnapshot", "legitimacy.SubjectStanding"}
 
 
 def organization_owned_models():

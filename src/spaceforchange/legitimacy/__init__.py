@@ -2,5 +2,5 @@
 initiative and policy, legitimation actions and the gray-zone register.
 
 The pure rules (current judgments, heat map, organisation view, timeline, strategy suggestions,
-the gray-zone approval rule and the legitimacy warnings) live in ``domain.py``, without Django.
+the gray-zone approval rule and the legitimacy warnings) live in the ``domain`` package, without Django.
 """

@@ -129,7 +129,17 @@ class UnknownCause(models.TextChoices):
 
 
 class Judgment(models.Model):
-    """One stakeholder's judgment of one subject on one legitimacy type, as recorded at one time."""
+    """One stakeholder's judgment of one subject on one legitimacy type, as recorded at one time.
+
+    ``is_current`` marks the latest judgment of its cell (stakeholder × subject × type), kept by
+    ``services.record_judgment`` in the same transaction as the insert. Why a flag rather than a
+    ``DISTINCT ON`` or a window at read time: the heat map, the organisation view and the
+    warnings read current judgments far more often than judgments are recorded, and with a
+    million rows a read-time "latest per cell" scans every row of the subject or organisation
+    (and ``DISTINCT ON`` exists only on PostgreSQL). The flag turns each read into an index
+    range over current rows only, on SQLite and PostgreSQL alike. Partial unique constraints
+    guarantee one current judgment per cell even under concurrent recording.
+    """
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="judgments")
     stakeholder = models.ForeignKey(
@@ -143,12 +153,25 @@ class Judgment(models.Model):
     evidence = models.TextField(_("evidence"), blank=True, max_length=4000)
     recorded_by = _person("recorded_judgments", _("recorded by"))
     recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+    is_current = models.BooleanField(_("current"), default=False, editable=False)
 
     class Meta:
         ordering = ["recorded_at", "pk"]
         verbose_name = _("judgment")
         verbose_name_plural = _("judgments")
-        constraints = [_one_subject("judgment_one_subject")]
+        constraints = [
+            _one_subject("judgment_one_subject"),
+            models.UniqueConstraint(
+                fields=["stakeholder", "initiative", "legitimacy_type"],
+                condition=Q(is_current=True, initiative__isnull=False),
+                name="one_current_initiative_judgment",
+            ),
+            models.UniqueConstraint(
+                fields=["stakeholder", "policy", "legitimacy_type"],
+                condition=Q(is_current=True, policy__isnull=False),
+                name="one_current_policy_judgment",
+            ),
+        ]
         indexes = [
             models.Index(fields=["organization", "initiative", "recorded_at"], name="legitimacy_judgment_init"),
             models.Index(fields=["organization", "policy", "recorded_at"], name="legitimacy_judgment_policy"),
@@ -157,6 +180,38 @@ class Judgment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.stakeholder_id} {self.legitimacy_type}: {self.state}"
+
+
+class SubjectStanding(models.Model):
+    """How many current judgments of a subject stand at each state, kept by ``record_judgment``.
+
+    The organisation view ranks every subject by its weakest legitimacy. Counting current judgments
+    per subject and state at read time groups every current row of the organisation (a million
+    judgments took over a second on PostgreSQL); this table holds one row per judged subject, so
+    the view reads a few thousand small rows instead. ``counts`` maps a state key to its number.
+    """
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="subject_standings")
+    initiative, policy = _subject("legitimacy_standing")
+    counts = models.JSONField(_("current judgments per state"), default=dict)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("subject standing")
+        verbose_name_plural = _("subject standings")
+        constraints = [
+            _one_subject("standing_one_subject"),
+            models.UniqueConstraint(
+                fields=["initiative"], condition=Q(initiative__isnull=False), name="one_standing_per_initiative"
+            ),
+            models.UniqueConstraint(
+                fields=["policy"], condition=Q(policy__isnull=False), name="one_standing_per_policy"
+            ),
+        ]
+        indexes = [models.Index(fields=["organization"], name="legitimacy_standing_org")]
+
+    def __str__(self) -> str:
+        return f"{self.initiative_id or self.policy_id}: {self.counts}"
 
 
 class JudgmentCondition(models.Model):

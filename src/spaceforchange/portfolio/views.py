@@ -20,6 +20,7 @@ from spaceforchange.analytics import portfolio as rules
 from spaceforchange.core.models import Organization, User
 from spaceforchange.core.tenancy import organization_of
 from spaceforchange.core.views import add_service_errors
+from spaceforchange.policies import selectors as policy_selectors
 from spaceforchange.portfolio import selectors, services
 from spaceforchange.portfolio.domain import describe_condition, describe_problem, relief
 from spaceforchange.portfolio.forms import InitiativeForm, MoveForm
@@ -140,6 +141,8 @@ def initiative_detail(request: HttpRequest, org_slug: str, initiative_id: int) -
         "can_view_results": request.user.has_perm("assessments.view_results", latest_scan.campaign)
         if latest_scan
         else False,
+        "can_view_legitimacy": request.user.has_perm("legitimacy.view_subject", initiative),
+        "policies": policy_selectors.policies_of_initiative(organization, initiative.pk),
     }
     return render(request, "portfolio/initiative_detail.html", context)
 

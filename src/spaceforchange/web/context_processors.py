@@ -37,6 +37,8 @@ PRIMARY_NAV: tuple[tuple[str, Promise, str | None, bool], ...] = (
     ("portfolio:ideas", _("Ideas"), "portfolio.view_ideas", True),
     ("portfolio:initiatives", _("Initiatives"), "portfolio.view_initiatives", True),
     ("assessments:campaigns", _("Assessments"), "assessments.view_campaigns", True),
+    ("legitimacy:overview", _("Legitimacy"), "legitimacy.view_registers", True),
+    ("policies:policies", _("Policies"), "policies.view_policies", True),
     ("alerts:alerts", _("Warnings"), "alerts.view_alerts", True),
     ("frameworks:library", _("Framework library"), None, True),
     ("core:audit", _("Audit"), "core.view_audit", True),

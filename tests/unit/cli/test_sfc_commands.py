@@ -21,6 +21,8 @@ COMMANDS = [
     "assessments",
     "alerts",
     "portfolio",
+    "legitimacy",
+    "policies",
     "export-person",
     "erase-person",
     "manage",
@@ -32,6 +34,8 @@ DELEGATED = {
     "assessments": "assessments",
     "alerts": "alerts",
     "portfolio": "portfolio",
+    "legitimacy": "legitimacy",
+    "policies": "policies",
     "export-person": "export_person",
     "erase-person": "erase_person",
 }

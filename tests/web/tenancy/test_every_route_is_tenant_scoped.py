@@ -127,6 +127,15 @@ FOREIGN_OBJECTS: dict[str, Callable[[Organization], Any]] = {
         .pk
     ),
     "idea_id": lambda other: _foreign_idea(other),
+    "policy_id": lambda other: factories.make_registered_policy(other).pk,
+    "stakeholder_id": lambda other: factories.make_stakeholder(other).pk,
+    "judgment_id": lambda other: factories.make_judgment_in(other).pk,
+    "condition_id": lambda other: factories.make_judgment_in(other).conditions.get().pk,
+    "action_id": lambda other: factories.make_legitimation_action(other).pk,
+    "entry_id": lambda other: factories.make_gray_zone_entry(other).pk,
+    "report_id": lambda other: (
+        factories.make_scrutiny_report(factories.make_registered_policy(other), factories.make_member(other).user).pk
+    ),
     "challenge_id": lambda other: (
         __import__("spaceforchange.portfolio.idea_services")
         .portfolio.idea_services.open_challenge(

@@ -27,6 +27,8 @@ SEED_STEPS: list[str] = [
     "spaceforchange.core.management.commands.seed_demo.seed_southport",
     "spaceforchange.portfolio.demo.seed",
     "spaceforchange.assessments.demo.seed",
+    "spaceforchange.legitimacy.demo.seed",
+    "spaceforchange.policies.demo.seed",
 ]
 
 
