@@ -2,7 +2,7 @@
 
 Legitimacy types and states come from the ``legitimacy`` pack, ladder levels and signals from
 ``policy_management`` (ARCHITECTURE.md rule 5: content is data). The tension index in
-``domain.py`` returns reasons as a code and parameters; this module phrases them with gettext
+``domain`` returns reasons as a code and parameters; this module phrases them with gettext
 in the reader's language, naming types, states, signals and stakeholders as the packs and the
 register name them (docs/reference/tension-index.md, "Reading the index back in the product").
 """
