@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from auditlog import get_logentry_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.db.models import CharField, Count, Q, QuerySet, Value
+from django.db.models import CharField, Count, Max, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, Concat, Lower, NullIf, Trim
 from django.utils import timezone
 
@@ -303,3 +303,24 @@ def content_type_label(content_type: ContentType) -> str:
     """The model's readable name ("Unit", "Membership"), or the bare model name for a removed model."""
     model = content_type.model_class()
     return str(model._meta.verbose_name).capitalize() if model is not None else content_type.model
+
+
+# Longer than any transaction that writes the rows a ``change_marker`` watches.
+CHANGE_WINDOW = datetime.timedelta(minutes=10)
+
+
+def change_marker(queryset: QuerySet[Any]) -> str:
+    """The latest change of the rows and how many changed in the window before it, from the index alone.
+
+    Pages that keep a computed result per process (the portfolio's figures, the duplicate index,
+    the legitimacy ranking) compare this marker to know whether the rows changed. A new or edited
+    row moves the latest change; a row written in a transaction that commits after a later one
+    (so its time is not the latest) and a recent row deleted move the count of recent changes.
+    Deleting an old row is not caught: none of the watched rows is deleted except with its
+    organisation. The rows need an ``updated_at`` that every save moves.
+    """
+    latest = queryset.aggregate(latest=Max("updated_at"))["latest"]
+    if latest is None:
+        return "0"
+    recent = queryset.filter(updated_at__gte=latest - CHANGE_WINDOW).count()
+    return f"{latest.timestamp()}:{recent}"

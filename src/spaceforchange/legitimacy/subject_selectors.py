@@ -9,7 +9,7 @@ rules themselves are ``domain``'s.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +19,7 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from spaceforchange.core.models import Organization
+from spaceforchange.core.selectors import change_marker
 from spaceforchange.legitimacy import domain
 from spaceforchange.legitimacy.models import (
     GrayZoneEntry,
@@ -206,9 +207,33 @@ def current_counts(organization: Organization) -> dict[domain.SubjectRef, dict[s
     return {subject_ref(initiative_id, policy_id): dict(counts) for initiative_id, policy_id, counts in rows if counts}
 
 
-def organisation_view(organization: Organization, terms: Terms, *, page: Any = 1, per_page: int = 50) -> Page:
-    """A page of subjects, weakest legitimacy first, each with its subject and live tactics (four queries)."""
+KEPT_RANKINGS = 8  # organisations per process
+# organisation id → (standings marker and vocabulary, subjects ranked weakest first)
+_ranked: OrderedDict[int, tuple[str, list[domain.SubjectStanding]]] = OrderedDict()
+
+
+def ranked_subjects(organization: Organization, terms: Terms) -> list[domain.SubjectStanding]:
+    """Every subject with current judgments, weakest first, kept per process until a standing changes.
+
+    Ranking thousands of subjects takes longer than the rest of the page; the standings move only
+    when a judgment is recorded (``services._recount`` saves them), which ``change_marker`` sees.
+    """
+    key = f"{change_marker(SubjectStanding.objects.filter(organization=organization))}|{terms.vocabulary!r}"
+    kept = _ranked.get(organization.pk)
+    if kept is not None and kept[0] == key:
+        _ranked.move_to_end(organization.pk)
+        return kept[1]
     standings = domain.rank_subjects(current_counts(organization), vocabulary=terms.vocabulary)
+    _ranked[organization.pk] = (key, standings)
+    _ranked.move_to_end(organization.pk)
+    while len(_ranked) > KEPT_RANKINGS:
+        _ranked.popitem(last=False)
+    return standings
+
+
+def organisation_view(organization: Organization, terms: Terms, *, page: Any = 1, per_page: int = 50) -> Page:
+    """A page of subjects, weakest legitimacy first, with subjects and live tactics (six queries; five when kept)."""
+    standings = ranked_subjects(organization, terms)
     chosen = Paginator(standings, per_page).get_page(page)
     ids: dict[str, list[int]] = {INITIATIVE: [], POLICY: []}
     for standing in chosen.object_list:

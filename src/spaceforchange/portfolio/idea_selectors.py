@@ -18,10 +18,9 @@ from __future__ import annotations
 import datetime
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncDate
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -29,7 +28,7 @@ from django.utils import timezone
 from spaceforchange.analytics.portfolio import Idea as IdeaSnapshot
 from spaceforchange.analytics.text.similarity import Document, SimilarityIndex
 from spaceforchange.core.models import Organization, Unit, User
-from spaceforchange.core.selectors import organization_zone
+from spaceforchange.core.selectors import change_marker, organization_zone
 from spaceforchange.portfolio.models import (
     ANSWER_DAYS_DEFAULT,
     Challenge,
@@ -45,8 +44,6 @@ DUPLICATE_LIMIT = 5
 DUPLICATE_MIN_SCORE = 0.3
 INDEX_TIMEOUT = 24 * 3600
 IDEA, INITIATIVE = "idea", "initiative"
-# Longer than any transaction that writes an idea or initiative (see ``change_marker``).
-CHANGE_WINDOW = datetime.timedelta(minutes=10)
 KEPT_INDEXES = 4  # per process; an index of 200,000 ideas takes about 50 MB
 INLINE_BUILD_MAX = 20_000  # texts; building this many takes about a second
 REBUILD_GUARD_TIMEOUT = 15 * 60  # one queued rebuild per corpus version, retried after this long
@@ -163,22 +160,6 @@ class Duplicate:
 def _document_id(kind: str, pk: int) -> int:
     # Ideas and initiatives share one index, so their ids are interleaved to stay distinct.
     return pk * 2 + (1 if kind == INITIATIVE else 0)
-
-
-def change_marker(queryset: QuerySet[Any]) -> str:
-    """The latest change of the rows and how many changed in the window before it, from the index alone.
-
-    A new or edited row moves the latest change; a row written in a transaction that commits
-    after a later one (so its time is not the latest) and a recent row deleted move the count of
-    recent changes. Counting every row would also catch deleting an old one, but no part of the
-    product deletes ideas or initiatives (only their organisation, with everything in it), and the
-    count of 200,000 rows cost more than the rest of a suggestion.
-    """
-    latest = queryset.aggregate(latest=Max("updated_at"))["latest"]
-    if latest is None:
-        return "0"
-    recent = queryset.filter(updated_at__gte=latest - CHANGE_WINDOW).count()
-    return f"{latest.timestamp()}:{recent}"
 
 
 def corpus_version(organization: Organization) -> str:

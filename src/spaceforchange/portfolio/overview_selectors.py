@@ -22,8 +22,8 @@ from spaceforchange.analytics.portfolio import balance
 from spaceforchange.analytics.portfolio.balance import TARGET_SUM_TOLERANCE
 from spaceforchange.analytics.portfolio.snapshot import progression_index
 from spaceforchange.core.models import Organization, Unit
+from spaceforchange.core.selectors import change_marker
 from spaceforchange.portfolio import selectors
-from spaceforchange.portfolio.idea_selectors import change_marker
 from spaceforchange.portfolio.models import Goal, Initiative, PortfolioTarget, StageTransition
 from spaceforchange.portfolio.terms import Terms
 

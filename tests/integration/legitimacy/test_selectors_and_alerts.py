@@ -103,7 +103,14 @@ def test_organisation_view_ranks_weakest_first(world, holders):
     make_judgment(foreign, world.foreign_initiative, "regulatory", "illegitimate")
     with CaptureQueriesContext(connection) as queries:
         page = reads.organisation_view(world.organization, terms)
-    assert len(queries) <= 4
+    assert len(queries) <= 6  # the standings' change marker (2), the ranking, subjects and tactics
+    with CaptureQueriesContext(connection) as queries:
+        again = reads.organisation_view(world.organization, terms)
+    assert len(queries) <= 5  # the ranking is kept until a standing changes
+    assert [row.subject for row in again.object_list] == [row.subject for row in page.object_list]
+    make_judgment(holders["governor"], world.initiative, "normative", "illegitimate")
+    changed = reads.organisation_view(world.organization, terms)
+    assert changed.object_list[1].standing.counts["illegitimate"] == 1  # a new judgment is seen at once
     rows = list(page.object_list)
     assert [row.subject for row in rows] == [world.policy, world.initiative]
     assert rows[0].standing.weakest == "illegitimate"

@@ -312,12 +312,13 @@ def _count_queries(client, url):
 )
 def test_no_query_per_row(world, filled, as_person, page):
     """More stakeholders, judgments, conditions, actions and tactics cost no extra query."""
-    from spaceforchange.legitimacy import gray_zone_services, legitimation_services
+    from spaceforchange.legitimacy import gray_zone_services, legitimation_services, subject_selectors
     from spaceforchange.portfolio import services as portfolio_services
 
     client = as_person("lead")
     url = BASE + page.format(i=world.initiative.pk)
     client.get(url)
+    subject_selectors._ranked.clear()  # the organisation view keeps its ranking: measure it cold both times
     before = _count_queries(client, url)
     for number in range(6):
         holder = make_stakeholder(world.organization, f"Extra {number}", contact_owner=world.lead)
@@ -346,6 +347,7 @@ def test_no_query_per_row(world, filled, as_person, page):
             review_on=world.today,
             actor=world.lead,
         )
+    subject_selectors._ranked.clear()
     assert _count_queries(client, url) == before
 
 
