@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
@@ -68,6 +68,18 @@ class Role(models.TextChoices):
     LEADER = "leader", _("Leader")
     OVERSIGHT = "oversight", _("Oversight")
     ADMIN = "admin", _("Administrator")
+
+
+def person_field(related_name: str, verbose_name: Any) -> models.ForeignKey:  # type: ignore[type-arg]
+    """An optional link to a person that outlives them: erasing or deleting the account empties it."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name=related_name,
+        verbose_name=verbose_name,
+    )
 
 
 class Organization(models.Model):

@@ -10,30 +10,16 @@ Type, state, strategy, goal, mode and tactic fields store item keys of the organ
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from spaceforchange.core.models import Organization
+from spaceforchange.core.models import Organization, person_field
 
 KEY_LENGTH = 63
 SCALE_MIN, SCALE_MAX = 1, 5
-
-
-def _person(related_name: str, verbose_name: Any) -> models.ForeignKey:  # type: ignore[type-arg]
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name=related_name,
-        verbose_name=verbose_name,
-    )
 
 
 def _subject(related_name: str) -> tuple[models.ForeignKey, models.ForeignKey]:  # type: ignore[type-arg]
@@ -102,7 +88,7 @@ class Stakeholder(models.Model):
         _("interest"), validators=[MinValueValidator(SCALE_MIN), MaxValueValidator(SCALE_MAX)]
     )
     controls_resources = models.BooleanField(_("controls resources"), default=False)
-    contact_owner = _person("owned_stakeholder_contacts", _("contact owner"))
+    contact_owner = person_field("owned_stakeholder_contacts", _("contact owner"))
     notes = models.TextField(_("notes"), blank=True, max_length=4000)
     initiatives = models.ManyToManyField(
         "portfolio.Initiative", blank=True, related_name="stakeholders", verbose_name=_("initiatives")
@@ -151,7 +137,7 @@ class Judgment(models.Model):
     unknown_cause = models.CharField(_("cause of unknown"), max_length=30, choices=UnknownCause.choices, blank=True)
     mitigating_factors = models.TextField(_("mitigating factors"), blank=True, max_length=4000)
     evidence = models.TextField(_("evidence"), blank=True, max_length=4000)
-    recorded_by = _person("recorded_judgments", _("recorded by"))
+    recorded_by = person_field("recorded_judgments", _("recorded by"))
     recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
     is_current = models.BooleanField(_("current"), default=False, editable=False)
 
@@ -252,9 +238,9 @@ class LegitimationAction(models.Model):
     )
     planned_on = models.DateField(_("planned for"), null=True, blank=True)
     done_on = models.DateField(_("done on"), null=True, blank=True)
-    owner = _person("owned_legitimation_actions", _("owner"))
+    owner = person_field("owned_legitimation_actions", _("owner"))
     outcome = models.TextField(_("outcome"), blank=True, max_length=4000)
-    created_by = _person("+", _("created by"))
+    created_by = person_field("+", _("created by"))
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -284,14 +270,14 @@ class GrayZoneEntry(models.Model):
     rule_concerned = models.TextField(_("rule concerned"), max_length=2000)
     rationale = models.TextField(_("rationale"), max_length=4000)
     risks = models.TextField(_("risks"), blank=True, max_length=4000)
-    accountable = _person("accountable_gray_zone_entries", _("accountable person"))
-    proposed_by = _person("proposed_gray_zone_entries", _("proposed by"))
+    accountable = person_field("accountable_gray_zone_entries", _("accountable person"))
+    proposed_by = person_field("proposed_gray_zone_entries", _("proposed by"))
     proposed_at = models.DateTimeField(_("proposed"), default=timezone.now)
     review_on = models.DateField(_("review date"))
     status = models.CharField(
         _("status"), max_length=20, choices=GrayZoneStatus.choices, default=GrayZoneStatus.PROPOSED
     )
-    decided_by = _person("decided_gray_zone_entries", _("approved or rejected by"))
+    decided_by = person_field("decided_gray_zone_entries", _("approved or rejected by"))
     decided_at = models.DateTimeField(_("approved or rejected"), null=True, blank=True)
     ended_reason = models.TextField(_("reason for ending"), blank=True, max_length=4000)
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
@@ -313,7 +299,7 @@ class GrayZoneEvent(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="gray_zone_events")
     entry = models.ForeignKey(GrayZoneEntry, on_delete=models.CASCADE, related_name="events", verbose_name=_("entry"))
     status = models.CharField(_("status"), max_length=20, choices=GrayZoneStatus.choices)
-    actor = _person("+", _("by"))
+    actor = person_field("+", _("by"))
     at = models.DateTimeField(_("when"), default=timezone.now)
     note = models.TextField(_("note"), blank=True, max_length=4000)
 

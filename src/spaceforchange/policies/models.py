@@ -10,29 +10,15 @@ page can show the index over time and the ``tension_escalating`` rule can read t
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from spaceforchange.core.models import Organization, Unit
+from spaceforchange.core.models import Organization, Unit, person_field
 
 KEY_LENGTH = 63
 LEVEL_MAX = 4
-
-
-def _person(related_name: str, verbose_name: Any) -> models.ForeignKey:  # type: ignore[type-arg]
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name=related_name,
-        verbose_name=verbose_name,
-    )
 
 
 class Policy(models.Model):
@@ -47,7 +33,7 @@ class Policy(models.Model):
     title = models.CharField(_("title"), max_length=200)
     summary = models.TextField(_("summary"), blank=True, max_length=4000)
     legal_basis = models.TextField(_("legal basis"), blank=True, max_length=2000)
-    manager = _person("managed_policies", _("policy manager"))
+    manager = person_field("managed_policies", _("policy manager"))
     enforcing_units = models.ManyToManyField(
         Unit, blank=True, related_name="enforced_policies", verbose_name=_("enforcing units")
     )
@@ -58,7 +44,7 @@ class Policy(models.Model):
     next_review_on = models.DateField(_("next review"), null=True, blank=True)
     registered_on = models.DateField(_("registered"), default=timezone.localdate)
     unmanaged_since = models.DateField(_("without a manager since"), null=True, blank=True)
-    created_by = _person("+", _("created by"))
+    created_by = person_field("+", _("created by"))
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
@@ -93,11 +79,11 @@ class ScrutinyReport(models.Model):
     legitimacy_type = models.CharField(_("legitimacy type strained"), max_length=KEY_LENGTH)
     frequency = models.CharField(_("how often"), max_length=20, choices=ReportFrequency.choices)
     proposed_change = models.TextField(_("proposed change"), blank=True, max_length=4000)
-    reported_by = _person("scrutiny_reports", _("reported by"))
+    reported_by = person_field("scrutiny_reports", _("reported by"))
     anonymous = models.BooleanField(_("anonymous towards colleagues"), default=False)
     reported_at = models.DateTimeField(_("reported"), default=timezone.now)
     answer = models.TextField(_("answer"), blank=True, max_length=4000)
-    answered_by = _person("+", _("answered by"))
+    answered_by = person_field("+", _("answered by"))
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
 
     class Meta:
@@ -122,7 +108,7 @@ class PolicySignal(models.Model):
     period_start = models.DateField(_("month"))
     count = models.PositiveIntegerField(_("count"), validators=[MaxValueValidator(1_000_000)])
     note = models.TextField(_("note"), blank=True, max_length=2000)
-    recorded_by = _person("+", _("recorded by"))
+    recorded_by = person_field("+", _("recorded by"))
     recorded_at = models.DateTimeField(_("recorded"), auto_now=True)
 
     class Meta:

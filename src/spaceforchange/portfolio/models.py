@@ -9,8 +9,6 @@ them against those packs, so an organisation that edits a pack edits the choices
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -18,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from spaceforchange.core.models import Organization, Unit
+from spaceforchange.core.models import Organization, Unit, person_field
 
 KEY_LENGTH = 63
 SEVERITY_MIN, SEVERITY_MAX = 1, 5
@@ -32,17 +30,6 @@ class Stage(models.TextChoices):
     SCALING = "scaling", _("Scaling")
     INTEGRATED = "integrated", _("Integrated")
     STOPPED = "stopped", _("Stopped")
-
-
-def _person(related_name: str, verbose_name: Any) -> models.ForeignKey:  # type: ignore[type-arg]
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name=related_name,
-        verbose_name=verbose_name,
-    )
 
 
 class Goal(models.Model):
@@ -72,7 +59,7 @@ class Initiative(models.Model):
         Unit, on_delete=models.SET_NULL, null=True, blank=True, related_name="initiatives", verbose_name=_("unit")
     )
     units = models.ManyToManyField(Unit, blank=True, related_name="shared_initiatives", verbose_name=_("other units"))
-    owner = _person("owned_initiatives", _("owner"))
+    owner = person_field("owned_initiatives", _("owner"))
     team = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="initiative_teams", verbose_name=_("team")
     )
@@ -102,11 +89,11 @@ class StageTransition(models.Model):
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="transitions")
     from_stage = models.CharField(_("from stage"), max_length=20, choices=Stage.choices, blank=True)
     to_stage = models.CharField(_("to stage"), max_length=20, choices=Stage.choices)
-    decided_by = _person("+", _("decided by"))
+    decided_by = person_field("+", _("decided by"))
     decided_on = models.DateField(_("decided on"))
     reason = models.TextField(_("reason"), blank=True, max_length=4000)
     reference = models.CharField(_("decision reference"), max_length=200, blank=True)
-    recorded_by = _person("+", _("recorded by"))
+    recorded_by = person_field("+", _("recorded by"))
     recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
     class Meta:
@@ -125,7 +112,7 @@ class StageGate(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="stage_gates")
     stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices)
     conditions = models.JSONField(_("conditions"), default=list)
-    updated_by = _person("+", _("updated by"))
+    updated_by = person_field("+", _("updated by"))
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
@@ -155,7 +142,7 @@ class Constraint(models.Model):
     mitigation = models.TextField(_("mitigation"), blank=True, max_length=2000)
     status = models.CharField(_("status"), max_length=KEY_LENGTH)
     added_on = models.DateField(_("added on"))
-    created_by = _person("+", _("created by"))
+    created_by = person_field("+", _("created by"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -181,7 +168,7 @@ class ConstraintStatusChange(models.Model):
     to_status = models.CharField(_("to status"), max_length=KEY_LENGTH)
     changed_on = models.DateField(_("changed on"))
     note = models.TextField(_("note"), blank=True, max_length=2000)
-    changed_by = _person("+", _("changed by"))
+    changed_by = person_field("+", _("changed by"))
     recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
     class Meta:
@@ -203,13 +190,13 @@ class Backing(models.Model):
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="backing")
-    backer = _person("+", _("backer"))
+    backer = person_field("+", _("backer"))
     backer_name = models.CharField(_("backer's name"), max_length=200, blank=True)
     level = models.CharField(_("level"), max_length=KEY_LENGTH)
     commitment = models.CharField(_("commitment"), max_length=KEY_LENGTH, blank=True)
     recorded_on = models.DateField(_("date"))
     note = models.TextField(_("note"), blank=True, max_length=2000)
-    recorded_by = _person("+", _("recorded by"))
+    recorded_by = person_field("+", _("recorded by"))
     recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
     class Meta:
@@ -230,7 +217,7 @@ class Setback(models.Model):
     occurred_on = models.DateField(_("date"))
     description = models.TextField(_("description"), max_length=2000)
     support_held = models.BooleanField(_("support held"), null=True, blank=True)
-    recorded_by = _person("+", _("recorded by"))
+    recorded_by = person_field("+", _("recorded by"))
     recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
     class Meta:
@@ -273,10 +260,10 @@ class Idea(models.Model):
     unit = models.ForeignKey(
         Unit, on_delete=models.SET_NULL, null=True, blank=True, related_name="ideas", verbose_name=_("unit")
     )
-    submitted_by = _person("submitted_ideas", _("submitted by"))
+    submitted_by = person_field("submitted_ideas", _("submitted by"))
     anonymous = models.BooleanField(_("anonymous towards colleagues"), default=False)
     submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
-    sponsor = _person("sponsored_ideas", _("sponsor"))
+    sponsor = person_field("sponsored_ideas", _("sponsor"))
     status = models.CharField(_("status"), max_length=20, choices=IdeaStatus.choices, default=IdeaStatus.SUBMITTED)
     initiative = models.ForeignKey(
         Initiative,
@@ -290,7 +277,7 @@ class Idea(models.Model):
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="merged", verbose_name=_("merged into")
     )
     reason = models.TextField(_("reason"), blank=True, max_length=4000)
-    decided_by = _person("+", _("decided by"))
+    decided_by = person_field("+", _("decided by"))
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     supporters = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="supported_ideas", verbose_name=_("supporters")
@@ -367,7 +354,7 @@ class Challenge(models.Model):
     evaluators = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="evaluated_challenges", verbose_name=_("evaluators")
     )
-    created_by = _person("+", _("created by"))
+    created_by = person_field("+", _("created by"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -390,14 +377,7 @@ class IdeaEvaluation(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="idea_evaluations")
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="evaluations", verbose_name=_("idea"))
     # Erasing an evaluator keeps their scores in the ranking, no longer linked to them.
-    evaluator = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="idea_evaluations",
-        verbose_name=_("evaluator"),
-    )
+    evaluator = person_field("idea_evaluations", _("evaluator"))
     scores = models.JSONField(_("scores"), default=dict)
     comment = models.TextField(_("comment"), blank=True, max_length=2000)
     evaluated_at = models.DateTimeField(_("evaluated"), auto_now=True)
@@ -424,7 +404,7 @@ class PortfolioTarget(models.Model):
 
     organization = models.OneToOneField(Organization, on_delete=models.CASCADE, related_name="portfolio_target")
     shares = models.JSONField(_("target shares"), default=dict)
-    updated_by = _person("+", _("updated by"))
+    updated_by = person_field("+", _("updated by"))
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
