@@ -18,6 +18,7 @@ from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from spaceforchange.consultations.selectors import policy_divisions
 from spaceforchange.core.models import Organization, User
 from spaceforchange.core.selectors import organization_zone
 from spaceforchange.legitimacy.models import Judgment, Stakeholder
@@ -245,7 +246,9 @@ def tension_indexes(
 ) -> dict[int, domain.TensionIndex]:
     """The tension index of each policy (all of the organisation's, or ``policy_ids``) on ``today``.
 
-    Four queries whatever the number of policies; nothing is stored (``services.compute_tension`` does).
+    Five queries whatever the number of policies; nothing is stored (``services.compute_tension`` does).
+    The division is that of the policy's latest consultation with an opinion map
+    (``consultations.selectors.policy_divisions``).
     """
     if parameters is None:
         parameters = policy_terms(organization, settings.LANGUAGE_CODE).parameters
@@ -256,9 +259,12 @@ def tension_indexes(
     some = None if policy_ids is None else ids
     judgments = strained_judgments(organization, policy_ids=some, states=parameters.states)
     signals = signal_counts(organization, today, policy_ids=some, parameters=parameters)
+    divisions = policy_divisions(organization, some)
     return {
         pk: domain.tension_index(
-            domain.PolicyStrain(tuple(judgments.get(pk, ())), tuple(signals.get(pk, ()))), today, parameters
+            domain.PolicyStrain(tuple(judgments.get(pk, ())), tuple(signals.get(pk, ())), divisions.get(pk)),
+            today,
+            parameters,
         )
         for pk in ids
     }
