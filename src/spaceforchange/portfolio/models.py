@@ -20,6 +20,7 @@ from spaceforchange.core.models import Organization, Unit, person_field
 
 KEY_LENGTH = 63
 SEVERITY_MIN, SEVERITY_MAX = 1, 5
+WEIGHT_MAX = 100
 
 
 class Stage(models.TextChoices):
@@ -33,10 +34,22 @@ class Stage(models.TextChoices):
 
 
 class Goal(models.Model):
-    """A strategic goal initiatives can be linked to; a plain list until the strategy app replaces it."""
+    """A strategic goal of the organisation's strategy (FRAMEWORKS.md §11 and §13).
+
+    The one goal list: initiatives, budget lines and units link to it through
+    ``budgeting.GoalContribution`` (a score 0–5 and its evidence); ``budgeting`` reads it as
+    ``StrategicGoal``. ``weight`` is the goal's share of the strategy in points: the weights of the
+    active goals add up to 100 whenever a strategy revision is saved. A goal added from the goal
+    list between revisions weighs 0 until the next revision gives it a weight.
+    """
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="goals")
     title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True, max_length=4000)
+    weight = models.PositiveSmallIntegerField(
+        _("weight"), default=0, validators=[MinValueValidator(0), MaxValueValidator(WEIGHT_MAX)]
+    )
+    owner = person_field("owned_goals", _("owner"))
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -44,7 +57,10 @@ class Goal(models.Model):
         ordering = ["title"]
         verbose_name = _("goal")
         verbose_name_plural = _("goals")
-        constraints = [models.UniqueConstraint(fields=["organization", "title"], name="unique_goal_title")]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "title"], name="unique_goal_title"),
+            models.CheckConstraint(condition=Q(weight__lte=WEIGHT_MAX), name="goal_weight_at_most_100"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -63,7 +79,15 @@ class Initiative(models.Model):
     team = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="initiative_teams", verbose_name=_("team")
     )
-    goals = models.ManyToManyField(Goal, blank=True, related_name="initiatives", verbose_name=_("goals"))
+    # Through the strategy's contributions: a link is a contribution row, scored or not yet scored.
+    goals = models.ManyToManyField(
+        Goal,
+        blank=True,
+        related_name="initiatives",
+        verbose_name=_("goals"),
+        through="budgeting.GoalContribution",
+        through_fields=("initiative", "goal"),
+    )
     stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.IDEA)
     change_form = models.CharField(_("change form"), max_length=KEY_LENGTH, blank=True)
     initiator_level = models.CharField(_("initiator level"), max_length=KEY_LENGTH, blank=True)

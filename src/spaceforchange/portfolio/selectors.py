@@ -57,7 +57,7 @@ def people_of(organization: Organization) -> QuerySet[User]:
 
 
 def goals_for(organization: Organization, *, active_only: bool = False) -> QuerySet[Goal]:
-    goals = Goal.objects.filter(organization=organization)
+    goals = Goal.objects.filter(organization=organization).select_related("owner")
     return goals.filter(active=True) if active_only else goals
 
 

@@ -106,9 +106,12 @@ def _same_title(organization: Organization, title: str) -> QuerySet[Initiative]:
 
 
 def _save_relations(initiative: Initiative, fields: Mapping[str, Any]) -> None:
-    for name in ("units", "team", "goals"):
+    for name in ("units", "team"):
         if name in fields:
             getattr(initiative, name).set(list(fields[name]))
+    if "goals" in fields:
+        # A goal link is a strategy contribution row (budgeting.GoalContribution), scored later.
+        initiative.goals.set(list(fields["goals"]), through_defaults={"organization_id": initiative.organization_id})
 
 
 @transaction.atomic
