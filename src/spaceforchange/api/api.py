@@ -16,10 +16,16 @@ from django.urls import URLPattern, URLResolver, re_path
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
+from ninja.parser import Parser
 
 from spaceforchange.api.auth import session_auth, token_auth
 from spaceforchange.api.openapi import add_problem_responses
-from spaceforchange.api.problems import PROBLEM_CONTENT_TYPE, problem_response, register_problem_handlers
+from spaceforchange.api.problems import (
+    PROBLEM_CONTENT_TYPE,
+    NotAnObjectError,
+    problem_response,
+    register_problem_handlers,
+)
 
 DESCRIPTION = """\
 REST API of Space for Change.
@@ -50,6 +56,17 @@ class SpaceForChangeAPI(NinjaAPI):
         schema = super().get_openapi_schema(**kwargs)
         add_problem_responses(schema)
         return schema
+
+
+class ObjectParser(Parser):
+    """Request bodies must be JSON objects: ninja would read a string's or a list's attributes as
+    fields (a body of ``"a string"`` took ``str.title`` for a title). Anything else is a 400 problem."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        data = super().parse_body(request)
+        if not isinstance(data, dict):
+            raise NotAnObjectError("the request body is not a JSON object")
+        return data
 
 
 def _answer_as_problem(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -86,6 +103,7 @@ api = SpaceForChangeAPI(
     description=DESCRIPTION,
     urls_namespace="api",
     auth=[token_auth, session_auth],
+    parser=ObjectParser(),
 )
 register_problem_handlers(api)
 
@@ -96,4 +114,7 @@ api.add_router("/", "spaceforchange.portfolio.api.router")
 api.add_router("/", "spaceforchange.assessments.api.router")
 api.add_router("/", "spaceforchange.legitimacy.api.router")
 api.add_router("/", "spaceforchange.policies.api.router")
+api.add_router("/", "spaceforchange.consultations.api.router")
+api.add_router("/", "spaceforchange.consultations.results_api.router")
+api.add_router("/", "spaceforchange.budgeting.api.router")
 api.add_router("/", "spaceforchange.alerts.api.router")

@@ -110,12 +110,19 @@ def _on_django_validation_error(request: HttpRequest, exc: DjangoValidationError
     return problem_response(request, 422, detail, errors)
 
 
+class NotAnObjectError(ValueError):
+    """A request body that is valid JSON but not an object (raised by the API's body parser)."""
+
+
 def _on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     message = str(exc)
     if isinstance(exc, AuthenticationError) and message == "Unauthorized":
         message = _("Sign in, or send a personal API token as “Authorization: Bearer <token>”.")
     elif exc.status_code == 400 and message.startswith("Cannot parse request body"):
-        message = _("The request body could not be read as JSON.")
+        if isinstance(exc.__cause__, NotAnObjectError):
+            message = _("The request body must be a JSON object.")
+        else:
+            message = _("The request body could not be read as JSON.")
     elif exc.status_code == 429:
         message = _("Too many requests. Wait a little and try again.")
     return problem_response(request, exc.status_code, message)

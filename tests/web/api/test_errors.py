@@ -45,6 +45,21 @@ def test_malformed_json_is_400_problem(client, member, auth):
     assert member.user.display_name == ""
 
 
+@pytest.mark.parametrize("body", ['"a string"', "[1, 2]", "5", "null"])
+def test_body_that_is_not_a_json_object_is_400_problem_and_changes_nothing(client, member, organization, auth, body):
+    from spaceforchange.policies.models import Policy
+
+    created = client.post(
+        f"/api/v1/organizations/{organization.slug}/policies", body, content_type="application/json", headers=auth
+    )
+    changed = client.patch("/api/v1/me", body, content_type="application/json", headers=auth)
+    for response in (created, changed):
+        assert assert_problem(response, 400)["detail"] == "The request body must be a JSON object."
+    assert not Policy.objects.filter(organization=organization).exists()
+    member.user.refresh_from_db()
+    assert member.user.display_name == ""
+
+
 def test_wrong_types_are_422_problem_listing_each_value(client, member, auth):
     response = client.patch(
         "/api/v1/me", {"display_name": 5, "first_name": ["a"]}, content_type="application/json", headers=auth
@@ -79,11 +94,6 @@ def test_missing_required_field_is_422_problem(member):
     body = assert_problem(response, 422)
     assert body["errors"][0]["loc"][-1] == "name"
     assert body["errors"][0]["type"] == "missing"
-
-
-def test_json_that_is_not_an_object_is_422_problem(client, auth):
-    response = client.patch("/api/v1/me", "[1, 2]", content_type="application/json", headers=auth)
-    assert_problem(response, 422)
 
 
 def test_oversized_body_is_413_problem(client, member, auth, settings):
