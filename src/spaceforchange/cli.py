@@ -282,6 +282,30 @@ delegated(
     "List policies' tension index and escalation level.",
 )
 delegated(
+    "consultations",
+    "consultations",
+    "Load a published Polis conversation as a consultation, or write a consultation out in the Polis format.\n\n"
+    "Examples: sfc consultations import-polis path/to/conversation --org northbay; "
+    "sfc consultations export-polis 3 --org northbay --out path/to/folder",
+    "Import and export consultations (Polis format).",
+)
+delegated(
+    "opinion",
+    "opinion",
+    "Run the opinion-mapping pipeline on a Polis export folder without touching the database.\n\n"
+    "Prints the participants in the analysis, the groups, consensus and representative statements. "
+    "Example: sfc opinion analyze path/to/conversation --format json --seed 0",
+    "Analyse a Polis export folder (no database).",
+)
+delegated(
+    "budget",
+    "budget",
+    "Optimise a budget scenario file (docs/reference/budget-scenario.md) without touching the database.\n\n"
+    "Prints status, objective, chosen option per line, total cost, gap and time; exit 1 when no allocation "
+    "meets every constraint, 2 for an invalid file. Example: sfc budget optimize scenario.json --format json",
+    "Optimise a budget scenario file.",
+)
+delegated(
     "export-person",
     "export_person",
     "Export everything stored about one person (by email address) as JSON, for a data subject access request.",

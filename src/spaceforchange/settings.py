@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "spaceforchange.assessments",
     "spaceforchange.policies",
     "spaceforchange.legitimacy",
+    "spaceforchange.consultations",
+    "spaceforchange.budgeting",
     "spaceforchange.alerts",
     "spaceforchange.api",
     "spaceforchange.web",
@@ -291,6 +293,8 @@ AUDITLOG_DISABLE_REMOTE_ADDR = False
 
 # --- Product settings -----------------------------------------------------------------------
 SFC_INVITATION_DAYS = int(os.environ.get("SFC_INVITATION_DAYS", "14"))
+# Seconds between recomputations of a busy consultation's opinion map (at least twice the last run).
+SFC_OPINION_DEBOUNCE_SECONDS = float(os.environ.get("SFC_OPINION_DEBOUNCE_SECONDS", "10"))
 SFC_API_PAGE_SIZE = int(os.environ.get("SFC_API_PAGE_SIZE", "50"))
 SFC_API_MAX_PAGE_SIZE = int(os.environ.get("SFC_API_MAX_PAGE_SIZE", "500"))
 # django-ninja reads these for every paginated list: the default `limit`, and the largest allowed.

@@ -5,6 +5,7 @@ from django.views.i18n import JavaScriptCatalog
 
 from spaceforchange.api.aliases import organization_alias
 from spaceforchange.api.api import api
+from spaceforchange.consultations.urls import public_urlpatterns
 from spaceforchange.web import views as web_views
 
 handler403 = "spaceforchange.web.views.permission_denied"
@@ -21,6 +22,8 @@ organization_patterns = [
     path("assessments/", include("spaceforchange.assessments.urls")),
     path("legitimacy/", include("spaceforchange.legitimacy.urls")),
     path("policies/", include("spaceforchange.policies.urls")),
+    path("consultations/", include("spaceforchange.consultations.urls")),
+    path("", include("spaceforchange.budgeting.urls")),
     path("alerts/", include("spaceforchange.alerts.urls")),
 ]
 
@@ -34,6 +37,8 @@ urlpatterns = [
     path("invitations/", include("spaceforchange.core.invitation_urls")),
     # Survey respondents answer without an account: their link's token is the only key.
     path("respond/", include("spaceforchange.assessments.respond_urls")),
+    # Consultation participants vote without an account: the consultation's public token is the key.
+    path("c/", include((public_urlpatterns, "consultations_public"))),
     # Before the API: /api/v1/o/<org>/... is the short form of /api/v1/organizations/<org>/... (a 308).
     re_path(r"^api/v1/o/(?P<rest>.*)$", organization_alias, name="api-organization-alias"),
     path("api/v1/", api.urls),

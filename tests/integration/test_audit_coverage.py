@@ -6,7 +6,16 @@ from django.apps import apps
 from spaceforchange.core.models import Organization
 
 # Derived data only: stored results are recomputed from the audited campaign and its answers.
-NOT_AUDITED: set[str] = {"assessments.ResultSnapshot", "policies.TensionSnapshot", "legitimacy.SubjectStanding"}
+NOT_AUDITED: set[str] = {
+    "assessments.ResultSnapshot",
+    "policies.TensionSnapshot",
+    "legitimacy.SubjectStanding",
+    # Pseudonymous participant data arriving at high rates (an entry would store the request's
+    # address), and derived opinion maps; staff actions on consultations are audited.
+    "consultations.Participant",
+    "consultations.Vote",
+    "consultations.OpinionSnapshot",
+}
 
 
 def organization_owned_models():

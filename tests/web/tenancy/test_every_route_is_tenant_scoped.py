@@ -91,6 +91,64 @@ def _foreign_mapping(other: Organization) -> Any:
 
 
 # path parameter name -> builds B's object and returns the value to put in the URL
+def _foreign_consultation(other: Organization) -> Any:
+    from spaceforchange.consultations import services
+
+    return services.create_consultation(
+        organization=other, title=f"Foreign consultation {next(_numbers)}", seed_statements=["A foreign statement."]
+    )
+
+
+def _foreign_cycle(other: Organization) -> Any:
+    import datetime
+
+    from spaceforchange.budgeting import budget_services
+
+    return budget_services.create_budget_cycle(
+        organization=other,
+        name=f"Foreign cycle {next(_numbers)}",
+        starts_on=datetime.date(2027, 1, 1),
+        ends_on=datetime.date(2027, 12, 31),
+        total_budget=1000,
+    )
+
+
+def _foreign_line(other: Organization) -> Any:
+    from spaceforchange.budgeting import budget_services
+
+    return budget_services.save_budget_line(
+        cycle=_foreign_cycle(other),
+        code=f"F{next(_numbers)}",
+        title="Foreign line",
+        unit=factories.make_unit(other),
+        amount=500,
+        purpose="innovation",
+    )
+
+
+def _foreign_revision(other: Organization) -> Any:
+    from spaceforchange.budgeting import services
+
+    return services.revise_strategy(
+        organization=other,
+        vision="A foreign vision",
+        goals=[{"title": f"Foreign goal {next(_numbers)}", "weight": 100}],
+        summary="First strategy",
+        reason="A new council",
+    )
+
+
+def _foreign_contribution_statement(other: Organization) -> Any:
+    from spaceforchange.budgeting import services
+
+    return services.submit_contribution_statement(
+        cycle=_foreign_cycle(other),
+        unit=factories.make_unit(other),
+        statement="We contribute.",
+        submitted_by=factories.make_member(other).user,
+    )
+
+
 FOREIGN_OBJECTS: dict[str, Callable[[Organization], Any]] = {
     "initiative_id": _foreign_initiative,
     "unit_id": lambda other: factories.make_unit(other).pk,
@@ -146,6 +204,21 @@ FOREIGN_OBJECTS: dict[str, Callable[[Organization], Any]] = {
         )
         .pk
     ),
+    "consultation_id": lambda other: _foreign_consultation(other).pk,
+    "statement_id": lambda other: _foreign_consultation(other).statements.get().pk,
+    "file_format": lambda other: "csv",
+    "format": lambda other: "csv",
+    "cycle_id": lambda other: _foreign_cycle(other).pk,
+    "line_id": lambda other: _foreign_line(other).pk,
+    "revision_id": lambda other: _foreign_revision(other).pk,
+    "scenario_id": lambda other: (
+        __import__("spaceforchange.budgeting.scenario_services")
+        .budgeting.scenario_services.run_scenario(cycle=_foreign_line(other).cycle, method="current")
+        .pk
+    ),
+    # A goal contribution's subject: a kind of thing, then that thing's id (an initiative of B).
+    "subject": lambda other: "initiative",
+    "subject_id": lambda other: _foreign_initiative(other),
     "sponsor_id": lambda other: (
         __import__("spaceforchange.portfolio.idea_services")
         .portfolio.idea_services.set_idea_sponsor(
@@ -232,9 +305,23 @@ def test_api_routes_answer_404_problem_for_other_organization(client, world, met
             assert response["Content-Type"].startswith("application/"), url
 
 
+# Parameters whose name means another thing under some paths: a budget cycle's statements are units'
+# contribution statements, not a consultation's.
+ROUTE_OBJECTS: dict[tuple[str, str], Callable[[Organization], Any]] = {
+    ("budget", "statement_id"): lambda other: _foreign_contribution_statement(other).pk,
+}
+
+
 def _needed(route: str) -> dict[str, Callable[[Organization], Any]]:
     names = [m.group("name") or m.group("api_name") for m in PARAMETER.finditer(route)]
-    return {name: FOREIGN_OBJECTS.get(name, _unknown(route, name)) for name in names if name != "org_slug"}
+    return {name: _builder(route, name) for name in names if name != "org_slug"}
+
+
+def _builder(route: str, name: str) -> Callable[[Organization], Any]:
+    for (fragment, parameter), build in ROUTE_OBJECTS.items():
+        if parameter == name and fragment in route:
+            return build
+    return FOREIGN_OBJECTS.get(name, _unknown(route, name))
 
 
 def _unknown(route: str, name: str) -> Callable[[Organization], Any]:

@@ -21,6 +21,9 @@ ALL_SECTIONS = [
     "Assessments",
     "Legitimacy",
     "Policies",
+    "Consultations",
+    "Strategy",
+    "Budgets",
     "Warnings",
     "Framework library",
 ]

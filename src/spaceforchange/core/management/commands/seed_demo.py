@@ -26,9 +26,11 @@ SEED_STEPS: list[str] = [
     "spaceforchange.core.management.commands.seed_demo.seed_northbay_people",
     "spaceforchange.core.management.commands.seed_demo.seed_southport",
     "spaceforchange.portfolio.demo.seed",
+    "spaceforchange.budgeting.demo.seed",
     "spaceforchange.assessments.demo.seed",
     "spaceforchange.legitimacy.demo.seed",
     "spaceforchange.policies.demo.seed",
+    "spaceforchange.consultations.demo.seed",
 ]
 
 
