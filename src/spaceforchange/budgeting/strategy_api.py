@@ -9,21 +9,21 @@ resolved first (404 for another organisation's id, exactly like a missing one), 
 a body must be active members: another id is an invalid value (422), as in the portfolio API.
 """
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
-from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from spaceforchange.api.pagination import LimitOffsetPagination
-from spaceforchange.api.tenancy import organization_from
+from spaceforchange.api.tenancy import all_of, deny_unless, one_of, organization_from
+from spaceforchange.api.tenancy import permitted_organization as permitted
 from spaceforchange.budgeting import api_selectors, selectors, services
 from spaceforchange.budgeting.models import GoalContribution, StrategicGoal, StrategyRevision
 from spaceforchange.core.models import Organization, User
@@ -55,38 +55,6 @@ def caller(request: HttpRequest) -> User:
     user = request.user
     assert isinstance(user, User)  # organization_from let only members through
     return user
-
-
-def deny_unless(request: HttpRequest, permission: str, obj: Any) -> None:
-    if not request.user.has_perm(permission, obj):
-        raise PermissionDenied(_("Your role in this organisation does not allow this."))
-
-
-def permitted(request: HttpRequest, org_slug: str, permission: str) -> Organization:
-    """The organisation (404 for non-members), once the caller holds ``permission`` in it (403)."""
-    organization = organization_from(request, org_slug)
-    deny_unless(request, permission, organization)
-    return organization
-
-
-def one_of(organization: Organization, model: type[M], pk: int, what: str) -> M:
-    """The organisation's row by id; another organisation's id (in the path or the body) is a 404."""
-    found = model._default_manager.filter(organization=organization, pk=pk).first()  # type: ignore[misc]
-    if found is None:
-        raise HttpError(404, _("No %(what)s of this organisation has the id %(id)d.") % {"what": what, "id": pk})
-    return found  # type: ignore[no-any-return]
-
-
-def all_of(organization: Organization, model: type[M], ids: Iterable[int], what: str) -> list[M]:
-    """The organisation's rows by id, in the order given; any other id is a 404."""
-    wanted = list(dict.fromkeys(ids))
-    found = {row.pk: row for row in model._default_manager.filter(organization=organization, pk__in=wanted)}  # type: ignore[misc]
-    missing = [pk for pk in wanted if pk not in found]
-    if missing:
-        raise HttpError(
-            404, _("No %(what)s of this organisation has the id %(id)d.") % {"what": what, "id": missing[0]}
-        )
-    return [found[pk] for pk in wanted]
 
 
 @contextmanager

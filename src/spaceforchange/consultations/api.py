@@ -21,7 +21,7 @@ from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from spaceforchange.api.pagination import LimitOffsetPagination
-from spaceforchange.api.tenancy import organization_from
+from spaceforchange.api.tenancy import deny_unless, organization_from
 from spaceforchange.consultations import api_selectors, models, results_selectors, selectors, services
 from spaceforchange.consultations.models import (
     DESCRIPTION_MAX,
@@ -49,7 +49,6 @@ CONSULTATION_ID = Path(
 STATEMENT_ID = Path(
     ..., description="The statement's id, as listed by `GET .../statements`. Another consultation's answers 404."
 )
-NOT_ALLOWED = "Your role in this organisation does not allow this."
 STATUSES = ", ".join(models.Status.values)
 MODERATIONS = ", ".join(Moderation.values)
 
@@ -60,16 +59,11 @@ def _caller(request: HttpRequest) -> User:
     return user
 
 
-def _deny_unless(request: HttpRequest, permission: str, obj: Any) -> None:
-    if not request.user.has_perm(permission, obj):
-        raise PermissionDenied(_(NOT_ALLOWED))
-
-
 def authorised_consultation(request: HttpRequest, org_slug: str, consultation_id: int, permission: str) -> Consultation:
     """The organisation's consultation (404 otherwise), once the caller holds ``permission`` on it (403)."""
     organization = organization_from(request, org_slug)
     consultation = selectors.consultation_detail(organization, consultation_id)
-    _deny_unless(request, permission, consultation)
+    deny_unless(request, permission, consultation)
     return consultation
 
 
@@ -183,7 +177,7 @@ def list_consultations(
 )
 def create_consultation(request: HttpRequest, org_slug: str, payload: ConsultationIn) -> Status[Consultation]:
     organization = organization_from(request, org_slug)
-    _deny_unless(request, "consultations.add_consultation", organization)
+    deny_unless(request, "consultations.add_consultation", organization)
     values = api_selectors.linked_objects(organization, payload.model_dump(exclude_unset=True))
     _may_link(request, organization, values.get("policy"))
     consultation = services.create_consultation(
@@ -313,7 +307,7 @@ def moderate_statement(
 ) -> Statement:
     consultation = authorised_consultation(request, org_slug, consultation_id, "consultations.view_consultation")
     statement = get_object_or_404(selectors.statements_of(consultation), pk=statement_id)
-    _deny_unless(request, "consultations.moderate_consultation", consultation)
+    deny_unless(request, "consultations.moderate_consultation", consultation)
     services.moderate_statement(statement=statement, moderation=payload.moderation, actor=_caller(request))
     return selectors.statements_of(consultation).get(pk=statement.pk)
 

@@ -7,7 +7,7 @@ the pages. People named in a body (contact owner, action owner, accountable pers
 active members: another id is an invalid value (422), as in the portfolio API.
 """
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, TypeVar
@@ -21,8 +21,9 @@ from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
+from spaceforchange.api import tenancy
 from spaceforchange.api.pagination import LimitOffsetPagination
-from spaceforchange.api.tenancy import organization_from
+from spaceforchange.api.tenancy import all_of, deny_unless, organization_from
 from spaceforchange.core.models import Organization, User
 from spaceforchange.legitimacy import selectors, services
 from spaceforchange.legitimacy.models import Stakeholder, StakeholderCategory, StakeholderKind
@@ -78,19 +79,11 @@ def permitted(request: HttpRequest, org_slug: str, permission: str, obj: Any = N
     return organization
 
 
-def deny_unless(request: HttpRequest, permission: str, obj: Any) -> None:
-    if not request.user.has_perm(permission, obj):
-        raise PermissionDenied(_("Your role in this organisation does not allow this."))
-
-
 def one_of(organization: Organization, model: type[M], pk: int | None, what: str) -> M | None:
-    """The organisation's row by id; another organisation's id (in the path or the body) is a 404."""
+    """The organisation's row by id, or None without an id; another organisation's id is a 404."""
     if pk is None:
         return None
-    found = model._default_manager.filter(organization=organization, pk=pk).first()  # type: ignore[misc]
-    if found is None:
-        raise HttpError(404, _("No %(what)s of this organisation has the id %(id)d.") % {"what": what, "id": pk})
-    return found
+    return tenancy.one_of(organization, model, pk, what)
 
 
 def of_subject(
@@ -116,17 +109,6 @@ def of_subject(
     else:
         deny_unless(request, "legitimacy.view_subject", subject)
     return rows
-
-
-def all_of(organization: Organization, model: type[M], ids: Iterable[int], what: str) -> list[M]:
-    wanted = list(dict.fromkeys(ids))
-    found = {row.pk: row for row in model._default_manager.filter(organization=organization, pk__in=wanted)}  # type: ignore[misc]
-    missing = [pk for pk in wanted if pk not in found]
-    if missing:
-        raise HttpError(
-            404, _("No %(what)s of this organisation has the id %(id)d.") % {"what": what, "id": missing[0]}
-        )
-    return [found[pk] for pk in wanted]
 
 
 def member(organization: Organization, person_id: int | None, field: str) -> User | None:
