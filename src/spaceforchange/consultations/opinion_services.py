@@ -44,7 +44,12 @@ def vote_matrix(consultation: Consultation) -> VoteMatrix:
         Statement.objects.filter(consultation=consultation).order_by("pk").values_list("pk", "moderation")
     )
     statement_ids = np.fromiter(moderation, dtype=np.int64, count=len(moderation))
-    rows = Vote.objects.filter(consultation=consultation).values_list("participant_id", "statement_id", "value")
+    # In the matrix's own order (the vote index's), so building it needs no sort of millions of cells.
+    rows = (
+        Vote.objects.filter(consultation=consultation)
+        .order_by("participant_id", "statement_id")
+        .values_list("participant_id", "statement_id", "value")
+    )
     votes = np.array(list(rows), dtype=np.int64).reshape(-1, 3)
     participant_ids, participant_index = np.unique(votes[:, 0], return_inverse=True)
     return VoteMatrix.from_arrays(
