@@ -1,7 +1,7 @@
 """REST endpoints of consultations, under ``/api/v1/organizations/{org_slug}/consultations``.
 
 Staff only: consultations (list, read, create, change), their statements (list, add, moderate),
-invitation links (list, create), the latest opinion map, a recomputation queued in the background,
+invitation links (create), the latest opinion map, a recomputation queued in the background,
 and participation over time. Participants vote on the participant page, not here. As in the
 policies' API, bodies have no required fields: the organisation and the consultation are looked up
 first (404 for a stranger, also for another organisation's consultation or statement), then the

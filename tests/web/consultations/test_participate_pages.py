@@ -196,7 +196,9 @@ def test_a_closed_consultation_shows_a_message_and_refuses_votes(world: World) -
     assert text_of(soup, "#closed h2") == "This consultation has closed"
     assert soup.select_one("#sfc-card") is None and soup.select_one("#add-statement") is None
     refused = vote(client, world, statement, -1)
-    assert refused.status_code == 410 and "closed" in text_of(soup_of(refused, 410), "#refusal")
+    refusal = soup_of(refused, 410)
+    assert refused.status_code == 410 and "closed" in text_of(refusal, "#refusal")
+    assert refusal.find("a", string="Back to the consultation")["href"] == world.public()
     assert client.post(world.public("statements/new/"), {"text": "Late."}).status_code == 410
     votes_page = soup_of(client.get(world.public("votes/")))
     assert votes_page.select_one(f"li[data-statement='{statement}']")["data-value"] == "1"
