@@ -1,45 +1,44 @@
 """REST endpoints of budget cycles and their lines, under ``/api/v1/organizations/{org_slug}/budget-cycles``.
 
-Cycles (list, open, read with the indicators of FRAMEWORKS.md §11) and lines (list with filters,
-add, read with their funding options and dependencies, change, import a CSV or XLSX file); the units'
-envelopes come from ``envelope_api``. The order of checks is the strategy API's: organisation and ids
-(404), role (403), values (422).
+Cycles (list, open, read with the indicators of FRAMEWORKS.md §11, change) and lines (list with
+filters, add, read with their funding options and dependencies, change); the units' envelopes come
+from ``envelope_api``, the lines' files and funding options from ``line_api``. The order of checks
+is the strategy API's: organisation and ids (404), role (403), values (422).
 """
 
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, File, Form, Path, Query, Router, Schema, Status
+from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from spaceforchange.api.pagination import LimitOffsetPagination
 from spaceforchange.budgeting import api_selectors, budget_services, selectors
 from spaceforchange.budgeting.envelope_api import router as envelope_router
-from spaceforchange.budgeting.import_lines import import_budget_lines
+from spaceforchange.budgeting.line_api import FundingOptionOut
+from spaceforchange.budgeting.line_api import router as line_router
 from spaceforchange.budgeting.models import BudgetCycle, BudgetLine
 from spaceforchange.budgeting.strategy_api import ORG, all_of, api_fields, caller, one_of, permitted
 from spaceforchange.core.models import Organization, Unit
 
 router = Router(tags=["budgeting"])
 router.add_router("/", envelope_router)
+router.add_router("/", line_router)
 
 CYCLES = ORG + "/budget-cycles"
 CYCLE = CYCLES + "/{cycle_id}"
 LINES = CYCLE + "/lines"
-LINE = LINES + "/{line_id}"
+LINE = LINES + "/{int:line_id}"
 VIEW, MANAGE = "budgeting.view_budgets", "budgeting.manage_budgets"
 CYCLE_ID = Path(
     ..., description="The cycle's id, as listed by `GET .../budget-cycles`. Another organisation's answers 404."
 )
 LINE_ID = Path(..., description="The line's id, as listed by `GET .../lines`. A line of another cycle answers 404.")
-UPLOAD = File(None, description="The CSV or XLSX file (needed).")
 PURPOSES = "`innovation`, `efficiency` or `service_delivery`"
 
 
@@ -92,6 +91,22 @@ class BudgetCycleIn(Schema):
     )
     purpose_bounds: dict[str, dict[str, float]] = Field(
         default_factory=dict, max_length=10, description="Bounds on each purpose's share: `{purpose: {min, max}}`."
+    )
+
+
+class BudgetCycleChanges(Schema):
+    """Changes to a cycle: only the fields sent change. The status is not set here: adopting a scenario
+    decides the cycle."""
+
+    name: str | None = Field(None, max_length=200, description="The name (up to 100 characters), unique here.")
+    starts_on: date | None = Field(None, description="The first day (YYYY-MM-DD).")
+    ends_on: date | None = Field(None, description="The last day (YYYY-MM-DD), not before the first.")
+    total_budget: Decimal | None = Field(None, description="The money to allocate: 0 or more, at most two decimals.")
+    target_purpose_mix: dict[str, float] | None = Field(
+        None, max_length=10, description=f"The aimed-for share (0–1) of {PURPOSES}; adds up to 1; `{{}}`: none."
+    )
+    purpose_bounds: dict[str, dict[str, float]] | None = Field(
+        None, max_length=10, description="Bounds on each purpose's share: `{purpose: {min, max}}`; `{}`: none."
     )
 
 
@@ -183,6 +198,22 @@ def get_cycle(request: HttpRequest, org_slug: str, cycle_id: int = CYCLE_ID) -> 
     return _detail(cycle.organization, cycle.pk)
 
 
+@router.patch(
+    CYCLE,
+    response=BudgetCycleDetailOut,
+    summary="Change a budget cycle",
+    description="Innovation leads and leaders (403 otherwise). Only the fields sent change (null leaves a field "
+    "as it is). 422 lists every invalid value; nothing changes.",
+)
+def update_cycle(
+    request: HttpRequest, org_slug: str, payload: BudgetCycleChanges, cycle_id: int = CYCLE_ID
+) -> BudgetCycle:
+    cycle = cycle_of(request, org_slug, cycle_id, MANAGE)
+    changes = {name: value for name, value in payload.model_dump(exclude_unset=True).items() if value is not None}
+    budget_services.update_budget_cycle(cycle=cycle, actor=caller(request), **changes)
+    return _detail(cycle.organization, cycle.pk)
+
+
 # --- Lines ------------------------------------------------------------------------------------
 
 
@@ -208,16 +239,6 @@ class BudgetLineOut(Schema):
     def resolve_goal_scores(line: BudgetLine) -> dict[str, int]:
         rows = line.goal_contributions.all()
         return {str(row.goal_id): row.score for row in rows if row.score}
-
-
-class FundingOptionOut(Schema):
-    """One way to fund a line: its cost and what it contributes."""
-
-    key: str = Field(description="The option's key, unique in the line (`none`, `half`, `full` by default).")
-    label: str = Field(description="The option's name.")
-    cost: float = Field(description="What it costs.")
-    contributions: dict[str, float] = Field(description="Its contribution (0–5) to each goal, by goal id.")
-    scale: float | None = Field(description="The share of the line's scores it delivers; null for a package.")
 
 
 class BudgetLineDetailOut(BudgetLineOut):
@@ -327,35 +348,6 @@ def create_line(
     with api_fields(LINE_FIELDS):
         line = budget_services.save_budget_line(cycle=cycle, actor=caller(request), **values)
     return Status(201, selectors.line_of(cycle.organization, line.pk))
-
-
-class LineImportOut(Schema):
-    """What an import wrote."""
-
-    created: int = Field(description="How many lines were added.")
-    updated: int = Field(description="How many existing lines (by code) were changed.")
-
-
-@router.post(
-    LINES + "/import",
-    response=LineImportOut,
-    summary="Import lines from a file",
-    description="Innovation leads and leaders (403 otherwise). A CSV or XLSX file (up to 5 MiB) in the columns of "
-    "the export; the whole file is checked first: 422 lists every bad row with its line and column, and then "
-    "nothing is imported.",
-)
-def import_lines(
-    request: HttpRequest,
-    org_slug: str,
-    file: UploadedFile | None = UPLOAD,
-    format: str = Form("csv", pattern="^(csv|xlsx)$", description="The file's format: `csv` or `xlsx`."),
-    cycle_id: int = CYCLE_ID,
-) -> dict[str, int]:
-    cycle = cycle_of(request, org_slug, cycle_id, MANAGE)
-    if file is None:
-        raise ValidationError({"file": [_("Choose a CSV or XLSX file.")]})
-    summary = import_budget_lines(cycle=cycle, file=file, format=format, actor=caller(request))
-    return {"created": summary.created, "updated": summary.updated}
 
 
 @router.get(

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from spaceforchange.budgeting import budget_services, services
 from spaceforchange.budgeting.forms import RowFormSet, set_queryset, textarea
+from spaceforchange.budgeting.import_lines import MAX_BYTES
 from spaceforchange.budgeting.models import KEY_LENGTH, Basis, BudgetCycle, BudgetLine, Method, Purpose, StrategicGoal
 from spaceforchange.core.forms import SEARCH_MAX_LENGTH, UnitChoiceField, UswdsForm
 from spaceforchange.core.models import Organization, Unit
@@ -24,7 +25,6 @@ from spaceforchange.portfolio.forms import DateBoundsMixin, date_field
 
 PER_CENT = Decimal(100)
 MONEY_DIGITS = {"max_digits": 16, "decimal_places": 2, "min_value": 0}
-IMPORT_MAX_BYTES = 5 * 1024 * 1024
 IMPORT_SUFFIXES = (".csv", ".xlsx")
 YES_NO = (("", _("Any")), ("yes", _("Yes")), ("no", _("No")))
 SORTS = (("code", _("Code")), ("title", _("Title")), ("amount", _("Largest amount first")), ("unit", _("Unit")))
@@ -322,8 +322,8 @@ class ImportForm(UswdsForm):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(IMPORT_SUFFIXES):
             raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
-        if upload.size > IMPORT_MAX_BYTES:
-            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 20 MiB."))
         return upload
 
     def file_format(self) -> str:

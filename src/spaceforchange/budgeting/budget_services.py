@@ -22,6 +22,7 @@ from spaceforchange.budgeting.models import (
     Basis,
     BudgetCycle,
     BudgetLine,
+    CycleStatus,
     FundingOption,
     LineDependency,
     Purpose,
@@ -284,7 +285,10 @@ def set_dependencies(line: BudgetLine, requires: Sequence[BudgetLine]) -> None:
 
 @transaction.atomic
 def delete_budget_line(*, line: BudgetLine, actor: User | None = None) -> None:
-    """Remove a line with its options, contributions and dependencies (both ways)."""
+    """Remove a line with its options, contributions and dependencies (both ways); not once the cycle is
+    decided, whose adopted scenario funds its lines."""
+    if BudgetCycle.objects.filter(pk=line.cycle_id, status=CycleStatus.DECIDED).exists():
+        raise ValidationError(_("The cycle is decided: its lines can no longer be removed."))
     organization_id = line.organization_id
     line.delete()
     alerts_may_have_changed(organization_id)

@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from spaceforchange.budgeting import budget_services, page_selectors, selectors
 from spaceforchange.budgeting.budget_forms import (
@@ -149,6 +149,19 @@ def line_create(request: HttpRequest, org_slug: str, cycle_id: int) -> HttpRespo
 def line_edit(request: HttpRequest, org_slug: str, cycle_id: int, line_id: int) -> HttpResponse:
     organization, cycle = cycle_for(request, cycle_id, MANAGE_BUDGETS)
     return _save_line(request, organization, cycle, line_for(organization, cycle, line_id))
+
+
+@require_POST
+def line_delete(request: HttpRequest, org_slug: str, cycle_id: int, line_id: int) -> HttpResponse:
+    organization, cycle = cycle_for(request, cycle_id, MANAGE_BUDGETS)
+    line = line_for(organization, cycle, line_id)
+    try:
+        budget_services.delete_budget_line(line=line, actor=person(request))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("budgeting:line_edit", org_slug=organization.slug, cycle_id=cycle.pk, line_id=line.pk)
+    messages.success(request, _("The budget line %(code)s was deleted.") % {"code": line.code})
+    return redirect("budgeting:cycle", org_slug=organization.slug, cycle_id=cycle.pk)
 
 
 def _save_line(

@@ -11,9 +11,16 @@
   true/false, 1/0, ja/nei (empty: no). ``max_change``: a share (0.2 = ±20 %), empty for none.
 - ``requires``: codes of lines this line depends on, separated by ``;`` (in the file or the cycle).
 - ``goal:<goal title>``: one column per goal, the line's contribution score 0–5 (empty or 0: none).
-- ``options``: funding packages ``key:cost:score;...``; empty gives the defaults (none, 50 % and
-  100 % of the amount). A package's score is its contribution to the line's strongest goal; the
-  other goals scale with the line's scores. One package must cost 0.
+  A file without a goal's column leaves an updated line's score for that goal as it is; an empty
+  cell in the column removes it.
+- ``options``: funding packages separated by ``;``; empty gives the defaults (none, 50 % and
+  100 % of the amount). One package must cost 0. Each package is either
+  ``key:cost:score`` — a scaled option: ``score`` (0–5, decimals allowed) is its contribution to
+  the line's strongest goal and the other goals scale with the line's scores — or
+  ``key:cost:goal title=score|goal title=score`` — a package with scores of its own, per goal
+  (titles are case-insensitive; ``%``, ``;``, ``:``, ``=`` and ``|`` in a title are written
+  ``%25``, ``%3B``, ``%3A``, ``%3D`` and ``%7C``). For example
+  ``none:0:0;pilot:250:2.5;app:400:Digital services=4|Climate=1.5``.
 
 The whole file is checked first; every problem is reported with its line number and column, and
 nothing is written unless there is none. The lines are then written in bulk and the import is
@@ -52,6 +59,7 @@ from spaceforchange.budgeting.models import (
     GoalContribution,
     LineDependency,
     LineImport,
+    StrategicGoal,
 )
 from spaceforchange.budgeting.options import DEFAULT_LEVELS, default_cost, default_options, scaled
 from spaceforchange.core.models import User
@@ -121,7 +129,7 @@ def import_budget_lines(
     problems += [problem for row in parsed for problem in _field_problems(cycle, row)]
     if problems:
         raise ImportProblems(sorted(problems, key=Problem.order))
-    summary = _write(cycle, parsed, format, actor)
+    summary = _write(cycle, parsed, set(reader.goal_columns.values()), format, actor)
     alerts_may_have_changed(cycle.organization_id)
     return summary
 
@@ -145,8 +153,12 @@ def _differs(line: BudgetLine, values: Mapping[str, Any]) -> bool:
     return any(getattr(line, name) != value for name, value in values.items() if name != "unit")
 
 
-def _write(cycle: BudgetCycle, parsed: list[RowData], format: str, actor: User | None) -> ImportSummary:
-    """Write the checked rows in bulk; the import itself is the audit log's record (``LineImport``)."""
+def _write(
+    cycle: BudgetCycle, parsed: list[RowData], goals: set[int], format: str, actor: User | None
+) -> ImportSummary:
+    """Write the checked rows in bulk; the import itself is the audit log's record (``LineImport``).
+
+    Only the scores for ``goals`` (the file's goal columns) are replaced; the others stay."""
     fresh: list[BudgetLine] = []
     changed: list[BudgetLine] = []
     now = timezone.now()
@@ -165,10 +177,14 @@ def _write(cycle: BudgetCycle, parsed: list[RowData], format: str, actor: User |
     ids = [row.existing.pk for row in parsed if row.existing is not None]
     # Raw deletes: the collector would load and log every option, score and dependency of the
     # updated lines, one by one; they are rewritten just below and the import is the record.
-    for model, field in ((FundingOption, "line_id"), (LineDependency, "line_id"), (GoalContribution, "budget_line_id")):
-        for start in range(0, len(ids), BATCH):
-            rows = model.objects.filter(**{f"{field}__in": ids[start : start + BATCH]})  # type: ignore[attr-defined]
-            rows._raw_delete(rows.db)
+    for start in range(0, len(ids), BATCH):
+        batch = ids[start : start + BATCH]
+        for rows in (
+            FundingOption.objects.filter(line_id__in=batch),
+            LineDependency.objects.filter(line_id__in=batch),
+            GoalContribution.objects.filter(budget_line_id__in=batch, goal_id__in=goals),
+        ):
+            rows._raw_delete(rows.db)  # type: ignore[attr-defined]
     by_code = {line.code: line for line in BudgetLine.objects.filter(cycle=cycle)}
     contributions, options, dependencies = [], [], []
     for row in parsed:
@@ -176,6 +192,7 @@ def _write(cycle: BudgetCycle, parsed: list[RowData], format: str, actor: User |
         contributions += [
             GoalContribution(organization_id=cycle.organization_id, goal_id=goal, budget_line=line, score=score)
             for goal, score in row.scores.items()
+            if goal in goals
         ]
         options += _options(line, row)
         dependencies += [
@@ -201,33 +218,50 @@ def _options(line: BudgetLine, row: RowData) -> list[FundingOption]:
     if not row.packages:
         return default_options(line, row.scores)
     strongest = max(row.scores.values(), default=0)
-    return [
-        FundingOption(
-            organization_id=line.organization_id,
-            line=line,
-            key=key,
-            label=key,
-            cost=cost,
-            scale=score / strongest if strongest else 0.0,
-            contributions=scaled(row.scores, score / strongest if strongest else 0.0),
+    options = []
+    for key, cost, score, own in row.packages:
+        scale = None if own is not None else score / strongest if strongest else 0.0
+        contributions = scaled(row.scores, scale) if scale is not None else _own(own)
+        options.append(
+            FundingOption(
+                organization_id=line.organization_id,
+                line=line,
+                key=key,
+                label=key,
+                cost=cost,
+                scale=scale,
+                contributions=contributions,
+            )
         )
-        for key, cost, score in row.packages
-    ]
+    return options
+
+
+def _own(scores: Mapping[int, float] | None) -> dict[str, float]:
+    return {str(goal): round(score, 3) for goal, score in sorted((scores or {}).items())}
 
 
 # --- Export -----------------------------------------------------------------------------------
 
 
-Option = tuple[str, Decimal, float | None]  # key, cost, scale
+Option = tuple[str, Decimal, float | None, dict[str, float]]  # key, cost, scale, contributions
 
 
-def _package_cell(amount: Decimal, options: list[Option], scores: Mapping[int, int]) -> str:
-    """The ``options`` cell: empty for the default options, else ``key:cost:score;...``."""
+def _package_cell(amount: Decimal, options: list[Option], scores: Mapping[int, int], titles: Mapping[int, str]) -> str:
+    """The ``options`` cell: empty for the default options, else ``key:cost:score`` for a scaled option
+    and ``key:cost:goal title=score|...`` for a package with scores of its own, joined by ``;``."""
     defaults = {(key, default_cost(amount, level), level) for key, level in DEFAULT_LEVELS}
-    if set(options) == defaults:
+    if {(key, cost, scale) for key, cost, scale, _own in options} == defaults and len(options) == len(defaults):
         return ""
     strongest = max(scores.values(), default=0)
-    return ";".join(f"{key}:{cost}:{(scale or 0.0) * strongest:g}" for key, cost, scale in options)
+    return ";".join(
+        f"{key}:{cost}:{_own_cell(own, titles) if scale is None and own else f'{(scale or 0.0) * strongest:g}'}"
+        for key, cost, scale, own in options
+    )
+
+
+def _own_cell(own: Mapping[str, float], titles: Mapping[int, str]) -> str:
+    scores = sorted((titles[int(goal)], score) for goal, score in own.items())
+    return "|".join(f"{line_rows.escape_title(title)}={score:g}" for title, score in scores)
 
 
 def _grouped(rows: Any) -> dict[int, list[Any]]:
@@ -239,7 +273,7 @@ def _grouped(rows: Any) -> dict[int, list[Any]]:
 
 def export_rows(cycle: BudgetCycle) -> tuple[list[str], list[list[Any]]]:
     """The header and one row per line, in the import's columns (goal columns for every active goal
-    and every goal a line contributes to). Five queries, plain values: no model per row."""
+    and every goal a line contributes to). Six queries, plain values: no model per row."""
     lines = BudgetLine.objects.filter(cycle=cycle).order_by("code").values_list("pk", *line_rows.EXPORTED)
     scores: dict[int, dict[int, int]] = defaultdict(dict)
     contributions = GoalContribution.objects.filter(budget_line__cycle=cycle, score__gt=0)
@@ -248,7 +282,7 @@ def export_rows(cycle: BudgetCycle) -> tuple[list[str], list[list[Any]]]:
     options = _grouped(
         FundingOption.objects.filter(line__cycle=cycle)
         .order_by("line_id", "cost", "key")
-        .values_list("line_id", "key", "cost", "scale")
+        .values_list("line_id", "key", "cost", "scale", "contributions")
     )
     requires = _grouped(
         LineDependency.objects.filter(line__cycle=cycle)
@@ -256,6 +290,7 @@ def export_rows(cycle: BudgetCycle) -> tuple[list[str], list[list[Any]]]:
         .values_list("line_id", "requires__code")
     )
     goals = line_rows.export_goals(cycle, {goal for line in scores.values() for goal in line})
+    titles = dict(StrategicGoal.objects.filter(organization_id=cycle.organization_id).values_list("pk", "title"))
     header = [*COLUMNS, *(f"{GOAL_PREFIX}{title}" for _pk, title in goals), "options"]
     rows = []
     for pk, *values in lines:
@@ -264,7 +299,7 @@ def export_rows(cycle: BudgetCycle) -> tuple[list[str], list[list[Any]]]:
             [
                 *line_rows.export_cells(values, requires.get(pk, [])),
                 *(line_scores.get(goal, "") for goal, _title in goals),
-                _package_cell(values[3], options.get(pk, []), line_scores),
+                _package_cell(values[3], options.get(pk, []), line_scores, titles),
             ]
         )
     return header, rows

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import math
+import urllib.parse
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from spaceforchange.budgeting.budget_services import OPTIONS_MAX, as_money
-from spaceforchange.budgeting.models import SCORE_MAX, BudgetCycle, BudgetLine, StrategicGoal
+from spaceforchange.budgeting.models import SCORE_MAX, BudgetCycle, BudgetLine, GoalContribution, StrategicGoal
 from spaceforchange.core.models import Unit
 
 COLUMNS = (
@@ -37,6 +38,8 @@ REQUIRED = ("code", "title", "unit", "amount", "purpose")
 FIELDS = ("code", "title", "unit", "amount", "previous_amount", "purpose", "basis", "mandatory", "max_change", "locked")
 GOAL_PREFIX = "goal:"
 OPTIONS = "options"
+# Characters of a goal title that an ``options`` cell writes as %XX (they separate its parts).
+ESCAPED = "%;:=|"
 TRUE, FALSE = {"yes", "true", "1", "ja", "y", "x"}, {"no", "false", "0", "nei", "n", ""}
 
 
@@ -61,6 +64,15 @@ class Problem:
         return (self.line or 0, self.column)
 
 
+# key, cost, score for the line's strongest goal, own scores by goal id (a package) or None (scaled)
+Package = tuple[str, Decimal, float, dict[int, float] | None]
+
+
+def escape_title(title: str) -> str:
+    """A goal title as an ``options`` cell writes it: its separators as %XX, so any title reads back."""
+    return "".join(f"%{ord(char):02X}" if char in ESCAPED else char for char in title)
+
+
 @dataclass
 class RowData:
     line: int
@@ -68,7 +80,7 @@ class RowData:
     existing: BudgetLine | None
     scores: dict[int, int] = field(default_factory=dict)
     requires: list[str] = field(default_factory=list)
-    packages: list[tuple[str, Decimal, float]] = field(default_factory=list)
+    packages: list[Package] = field(default_factory=list)
     reported: set[str] = field(default_factory=set)  # columns the reader found a problem in
 
 
@@ -87,6 +99,7 @@ class RowReader:
         goals = {
             goal.title.casefold(): goal.pk for goal in StrategicGoal.objects.filter(organization=cycle.organization)
         }
+        self.goals = goals
         self.goal_columns: dict[int, int] = {}
         for index, name in enumerate(self.columns):
             lowered = name.casefold()
@@ -109,6 +122,13 @@ class RowReader:
             units[unit.name.casefold()].append(unit)
         self.units = units
         self.lines = {line.code: line for line in BudgetLine.objects.filter(cycle=cycle)}
+        # An updated line keeps its scores for the goals the file has no column for.
+        self.kept: dict[int, dict[int, int]] = defaultdict(dict)
+        kept = GoalContribution.objects.filter(budget_line__cycle=cycle, score__gt=0).exclude(
+            goal_id__in=self.goal_columns.values()
+        )
+        for line_id, goal_id, score in kept.values_list("budget_line_id", "goal_id", "score"):
+            self.kept[line_id][goal_id] = score or 0
 
     def _cell(self, cells: Sequence[str], name: str) -> str:
         position = self.index.get(name)
@@ -131,6 +151,8 @@ class RowReader:
         }
         row.requires = [code.strip() for code in cell["requires"].split(";") if code.strip()]
         row.scores = self._scores(row, cells)
+        if row.existing is not None:
+            row.scores = {**self.kept.get(row.existing.pk, {}), **row.scores}
         row.packages = self._packages(row, cell[OPTIONS])
         return row
 
@@ -178,35 +200,49 @@ class RowReader:
                 scores[goal_id] = int(text)
         return scores
 
-    def _packages(self, row: RowData, text: str) -> list[tuple[str, Decimal, float]]:
-        packages: list[tuple[str, Decimal, float]] = []
+    def _packages(self, row: RowData, text: str) -> list[Package]:
+        packages: list[Package] = []
         for part in (piece.strip() for piece in text.split(";")):
             if not part:
                 continue
             key, _sep, rest = part.partition(":")
             cost_text, _sep, score_text = rest.partition(":")
             cost = as_money(cost_text)
-            try:
-                score = float(score_text or 0)
-            except ValueError:
-                score = math.nan
+            own = self._own_scores(row, score_text) if "=" in score_text else None
+            score = _number(score_text or "0") if own is None else max(own.values(), default=0.0)
+            scores = [score] if own is None else list(own.values())
             valid_key = key.strip() and key.replace("-", "").replace("_", "").isalnum() and len(key) <= 40
-            if not valid_key or cost is None or not 0 <= score <= SCORE_MAX:
-                self._report(row, OPTIONS, _("Write each package as key:cost:score (score 0–5)."))
+            if not valid_key or cost is None or not all(0 <= value <= SCORE_MAX for value in scores):
+                message = _("Write each package as key:cost:score or key:cost:goal=score|goal=score (scores 0–5).")
+                self._report(row, OPTIONS, message)
                 return []
-            packages.append((key.strip(), cost, score))
+            packages.append((key.strip(), cost, score, own))
         self._check_packages(row, packages)
         return packages
 
-    def _check_packages(self, row: RowData, packages: list[tuple[str, Decimal, float]]) -> None:
+    def _own_scores(self, row: RowData, text: str) -> dict[int, float]:
+        """``goal title=score|goal title=score`` (titles with %XX escapes) as scores by goal id."""
+        scores: dict[int, float] = {}
+        for part in text.split("|"):
+            title, _sep, score_text = part.partition("=")
+            goal = self.goals.get(urllib.parse.unquote(title).strip().casefold())
+            score = _number(score_text)
+            if goal is None:
+                message = _("No goal of the organisation has the title “%(title)s”.") % {"title": title[:100]}
+                self._report(row, OPTIONS, message)
+            elif score != 0:  # a score out of range (or not a number) stays, for the caller to refuse
+                scores[goal] = score
+        return scores
+
+    def _check_packages(self, row: RowData, packages: list[Package]) -> None:
         if not packages:
             return
-        keys = [key for key, _cost, _score in packages]
+        keys = [key for key, *_rest in packages]
         if len(set(keys)) != len(keys) or len(keys) > OPTIONS_MAX:
             self._report(row, OPTIONS, _("Each package needs its own key (at most 20 packages)."))
-        if not any(cost == 0 for _key, cost, _score in packages):
+        if not any(cost == 0 for _key, cost, *_rest in packages):
             self._report(row, OPTIONS, _("One package must cost 0 (not funding the line)."))
-        if any(score > 0 for *_rest, score in packages) and not row.scores:
+        if any(score > 0 and own is None for _key, _cost, score, own in packages) and not row.scores:
             self._report(row, OPTIONS, _("A package scores, but the line contributes to no goal."))
 
     def cross_check(self, rows: Iterable[RowData]) -> list[Problem]:
@@ -231,6 +267,13 @@ class RowReader:
                         Problem(row.line, "requires", _("No line has the code “%(code)s”.") % {"code": code[:40]})
                     )
         return problems
+
+
+def _number(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        return math.nan
 
 
 def converted(fields: dict[str, Any]) -> dict[str, Any]:

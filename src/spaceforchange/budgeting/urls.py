@@ -26,6 +26,7 @@ urlpatterns = [
     path(CYCLE + "edit/", budget_views.cycle_edit, name="cycle_edit"),
     path(CYCLE + "lines/new/", budget_views.line_create, name="line_create"),
     path(CYCLE + "lines/<int:line_id>/edit/", budget_views.line_edit, name="line_edit"),
+    path(CYCLE + "lines/<int:line_id>/delete/", budget_views.line_delete, name="line_delete"),
     path(CYCLE + "lines/<int:line_id>/options/", budget_views.line_options, name="line_options"),
     path(CYCLE + "envelopes/", budget_views.unit_envelopes, name="envelopes"),
     path(CYCLE + "import/", line_file_views.line_import, name="line_import"),

@@ -109,7 +109,8 @@ def test_packages_are_checked(world: World) -> None:
     messages = {(p.line, p.message) for p in raised.value.problems}
     assert (2, "One package must cost 0 (not funding the line).") in messages
     assert (3, "A package scores, but the line contributes to no goal.") in messages
-    assert (4, "Write each package as key:cost:score (score 0–5).") in messages
+    message = "Write each package as key:cost:score or key:cost:goal=score|goal=score (scores 0–5)."
+    assert (4, message) in messages
     assert (5, "A whole number from 0 to 5.") in messages
     assert not BudgetLine.objects.exists()
 

@@ -81,7 +81,7 @@ def test_every_bad_row_is_listed_and_nothing_is_written(
         ("lines.csv", b"", "The submitted file is empty."),
         ("lines.xlsx", b"not a workbook", "cannot be read"),
         ("lines.csv", b"title\nNo code\n", "missing"),
-        ("lines.csv", b"x" * (5 * 1024 * 1024 + 1), "larger than 5 MB"),
+        ("lines.csv", b"x" * (20 * 1024 * 1024 + 1), "larger than 20 MiB"),
     ],
 )
 def test_bad_files_are_refused_with_a_message(
