@@ -85,6 +85,13 @@ def figures_as_json(figures: allocation.ScenarioFigures) -> dict[str, Any]:
     return data
 
 
+# Pages and the API wait for a scenario, and a request times out after 60 s (`sfc serve --timeout`):
+# the optimisation and the narrowing-down of a conflict get 20 s each there. What the time limit
+# cuts short is still reported honestly (`feasible` with its gap, or `time_limit`);
+# `sfc budget optimize` keeps the optimiser's full minute.
+INTERACTIVE_PARAMETERS = allocation.AllocationParameters(time_limit_s=20.0, diagnosis_time_limit_s=20.0)
+
+
 def run_scenario(
     *,
     cycle: BudgetCycle,
@@ -105,7 +112,7 @@ def run_scenario(
     if method == Method.MANUAL:
         result = _manual(problem, chosen or {})
     else:
-        result = SOLVERS[method](problem, parameters or allocation.AllocationParameters())
+        result = SOLVERS[method](problem, parameters or INTERACTIVE_PARAMETERS)
     figures = figures_as_json(allocation.evaluate(problem, result.chosen)) if result.chosen else {}
     with transaction.atomic():
         try:
