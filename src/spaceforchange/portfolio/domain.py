@@ -1,7 +1,9 @@
 """Pure rules of the portfolio pages: the relief ratio, and the refusals and gate conditions in words.
 
 The life cycle itself lives in ``spaceforchange.analytics.portfolio``; this module only phrases
-its ``Problem`` codes and gate conditions in the person's language. ``names`` maps pack keys
+its ``Problem`` codes and gate conditions in the person's language. Change-readiness refusals
+name the factor by number and by the name the ``change_management`` pack gives it in the
+person's language, which the readiness source puts into the problem (``factor_name``). ``names`` maps pack keys
 (stages, commitments, scan dimensions) to their names in that language; ``commitments`` lists
 the commitment keys by rank, so a rank can be named.
 """
@@ -13,6 +15,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from spaceforchange.analytics.change.readiness import factor_number
 from spaceforchange.analytics.portfolio import GateCondition, Problem
 
 
@@ -138,6 +141,42 @@ def _gate_problem(code: str, p: Mapping[str, object], stage: str, naming: Naming
     return None
 
 
+def _factor(p: Mapping[str, object], naming: Naming) -> str:
+    """ "factor 4, Ensure top-management support and commitment" (the pack's name in the reader's language)."""
+    name = p.get("factor_name") or naming.of(p.get("factor"))
+    return _("factor %(number)s, %(name)s") % {"number": p.get("factor_number"), "name": name}
+
+
+def _readiness_problem(code: str, p: Mapping[str, object], stage: str, naming: Naming) -> str | None:
+    if code == "readiness_missing":
+        return _(
+            "%(stage)s needs the change readiness of a change programme carrying the initiative; "
+            "no active change programme is linked to it."
+        ) % {"stage": stage}
+    values = {"programme": p.get("programme"), "stage": stage, "minimum": _number(p.get("min_score"))}
+    if code == "readiness_factor_unscored":
+        return _(
+            "Change readiness of “%(programme)s”: %(factor)s, has no score yet; %(stage)s needs at least %(minimum)s."
+        ) % {
+            **values,
+            "factor": _factor(p, naming),
+        }
+    if code == "readiness_factor_low":
+        return _(
+            "Change readiness of “%(programme)s”: %(factor)s, scores %(score)s; %(stage)s needs at least %(minimum)s."
+        ) % {
+            **values,
+            "factor": _factor(p, naming),
+            "score": _number(p.get("score")),
+        }
+    if code == "readiness_sponsor_missing":
+        return (
+            _("Change readiness of “%(programme)s”: %(stage)s needs a named sponsor; the programme names none.")
+            % values
+        )
+    return None
+
+
 def describe_problem(problem: Problem, *, target: str, naming: Naming) -> str:
     """One refusal in words; ``target`` is the key of the stage the move was aiming for."""
     stage = naming.of(target)
@@ -146,6 +185,7 @@ def describe_problem(problem: Problem, *, target: str, naming: Naming) -> str:
         lambda: _decision_problem(problem.code, problem.params),
         lambda: _scan_problem(problem.code, problem.params, stage, naming),
         lambda: _gate_problem(problem.code, problem.params, stage, naming),
+        lambda: _readiness_problem(problem.code, problem.params, stage, naming),
     )
     for phrase in phrasers:
         text = phrase()
@@ -173,4 +213,38 @@ def describe_condition(condition: GateCondition, naming: Naming) -> str:
         }
     if kind == "cognitive_constraints_addressed":
         return _("At most %(count)s active cognitive constraints") % {"count": data["max_active"]}
+    if kind == "change_readiness":
+        return _readiness_condition(data)
     return _("A reference to the decision record")
+
+
+def _numbers(values: list[int]) -> str:
+    """1, 2, 3, 4, 6 → "1–4, 6": runs of consecutive factor numbers as ranges."""
+    runs: list[list[int]] = []
+    for value in sorted(values):
+        if runs and value == runs[-1][-1] + 1:
+            runs[-1].append(value)
+        else:
+            runs.append([value])
+    return ", ".join(f"{run[0]}–{run[-1]}" if len(run) > 2 else ", ".join(map(str, run)) for run in runs)
+
+
+def _readiness_condition(data: Mapping[str, object]) -> str:
+    factors = data.get("factors")
+    numbers = [factor_number(str(key)) for key in factors] if isinstance(factors, list) else []
+    values = {"minimum": _number(data.get("min_score")), "factors": _numbers([n for n in numbers if n is not None])}
+    sponsor = data.get("require_sponsor") is True
+    if values["factors"] and sponsor:
+        return (
+            _(
+                "Change readiness: every linked change programme scores at least %(minimum)s on factors %(factors)s "
+                "and names a sponsor"
+            )
+            % values
+        )
+    if values["factors"]:
+        return (
+            _("Change readiness: every linked change programme scores at least %(minimum)s on factors %(factors)s")
+            % values
+        )
+    return _("Change readiness: every linked change programme names a sponsor")

@@ -8,11 +8,14 @@ choice" and never reaches a service.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from spaceforchange.analytics.change.readiness import FACTORS
+from spaceforchange.analytics.portfolio.stages import DEFAULT_READINESS_FACTORS
 from spaceforchange.core.forms import EARLIEST_DATE, UnitChoiceField, UswdsForm
 from spaceforchange.core.models import Organization, Unit
 from spaceforchange.portfolio import selectors
@@ -259,15 +262,43 @@ class GateForm(UswdsForm):
         label=_("Cognitive constraints allowed to stay active"), min_value=0, max_value=100, initial=0, required=False
     )
     decision_reference = forms.BooleanField(label=_("Require a reference to the decision record"), required=False)
+    change_readiness = forms.BooleanField(
+        label=_("Require change readiness of the change programmes carrying the initiative"), required=False
+    )
+    readiness_min_score = forms.DecimalField(
+        label=_("Minimum readiness score (1 to 5)"),
+        min_value=1,
+        max_value=5,
+        decimal_places=2,
+        initial=3,
+        required=False,
+    )
+    readiness_factors = forms.MultipleChoiceField(
+        label=_("On these factors"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        initial=list(DEFAULT_READINESS_FACTORS),
+    )
+    readiness_sponsor = forms.BooleanField(label=_("Require a named sponsor"), required=False, initial=True)
 
-    def __init__(self, *args: Any, terms: Terms, conditions: list[dict[str, Any]], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        terms: Terms,
+        conditions: list[dict[str, Any]],
+        readiness_factors: Sequence[tuple[str, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         kwargs["initial"] = self._initial(conditions, terms)
         super().__init__(*args, **kwargs)
         dimensions = self.fields["dimensions"]
         commitment = self.fields["min_commitment"]
+        factors = self.fields["readiness_factors"]
         assert isinstance(dimensions, forms.ChoiceField) and isinstance(commitment, forms.ChoiceField)
+        assert isinstance(factors, forms.ChoiceField)
         dimensions.choices = _keys(terms, "dimensions")
         commitment.choices = _keys(terms, "commitments")
+        factors.choices = list(readiness_factors) if readiness_factors is not None else [(key, key) for key in FACTORS]
         self.ranks = {term.key: term.order for term in terms.commitments}
 
     @staticmethod
@@ -286,6 +317,13 @@ class GateForm(UswdsForm):
                 initial.update(cognitive=True, max_active=entry.get("max_active"))
             elif kind == "decision_reference":
                 initial["decision_reference"] = True
+            elif kind == "change_readiness":
+                initial.update(
+                    change_readiness=True,
+                    readiness_min_score=entry.get("min_score"),
+                    readiness_factors=entry.get("factors"),
+                    readiness_sponsor=entry.get("require_sponsor"),
+                )
         return initial
 
     def clean(self) -> dict[str, Any]:
@@ -294,6 +332,11 @@ class GateForm(UswdsForm):
         for switch, value in (*needs, ("cognitive", "max_active")):
             if data.get(switch) and data.get(value) in (None, "") and value not in self.errors:
                 self.add_error(value, _("Give a value for this condition."))
+        if data.get("change_readiness"):
+            if data.get("readiness_min_score") is None and "readiness_min_score" not in self.errors:
+                self.add_error("readiness_min_score", _("Give a value for this condition."))
+            if not data.get("readiness_factors") and not data.get("readiness_sponsor"):
+                self.add_error("readiness_factors", _("Choose at least one factor, or require a named sponsor."))
         return data
 
     def conditions(self) -> list[dict[str, object]]:
@@ -312,4 +355,13 @@ class GateForm(UswdsForm):
             chosen.append({"kind": "cognitive_constraints_addressed", "max_active": data["max_active"]})
         if data.get("decision_reference"):
             chosen.append({"kind": "decision_reference"})
+        if data.get("change_readiness"):
+            chosen.append(
+                {
+                    "kind": "change_readiness",
+                    "min_score": float(data["readiness_min_score"]),
+                    "factors": list(data["readiness_factors"]),
+                    "require_sponsor": bool(data.get("readiness_sponsor")),
+                }
+            )
         return chosen

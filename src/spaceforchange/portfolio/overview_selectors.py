@@ -212,6 +212,7 @@ def figure_snapshots(initiatives: Iterable[Initiative]) -> tuple[rules.Initiativ
                 backing=[],
                 setbacks=[],
             ),
+            readiness=(),  # the figures never read change readiness; looking it up costs queries per initiative
         )
         for initiative in chosen
     )

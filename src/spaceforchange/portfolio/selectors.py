@@ -12,10 +12,12 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from spaceforchange.analytics import portfolio as rules
+from spaceforchange.analytics.portfolio.snapshot import ProgrammeReadiness
 from spaceforchange.assessments.models import Campaign, CampaignStatus
 from spaceforchange.assessments.snapshots import current_results
 from spaceforchange.core.models import Organization, User
 from spaceforchange.core.selectors import organization_zone
+from spaceforchange.portfolio import gate_inputs
 from spaceforchange.portfolio.models import (
     Backing,
     Constraint,
@@ -218,9 +220,15 @@ def _backing(entries: list[Backing]) -> tuple[rules.BackingEntry, ...]:
 
 
 def initiative_snapshot(
-    initiative: Initiative, *, scans: list[ScanSummary] | None = None, records: Records | None = None
+    initiative: Initiative,
+    *,
+    scans: list[ScanSummary] | None = None,
+    records: Records | None = None,
+    readiness: tuple[ProgrammeReadiness, ...] | None = None,
 ) -> rules.Initiative:
-    """The initiative as the pure rules read it: stage history, backing, constraints, setbacks, scans."""
+    """The initiative as the pure rules read it: stage history, backing, constraints, setbacks, scans,
+    and the readiness of the change programmes carrying it (from ``gate_inputs``; pass ``readiness=()``
+    where no gate is checked, to spare the queries)."""
     summaries = scans_of(initiative) if scans is None else scans
     loaded = records_of(initiative) if records is None else records
     return rules.Initiative(
@@ -236,6 +244,7 @@ def initiative_snapshot(
         ),
         setbacks=tuple(rules.Setback(row.occurred_on, row.support_held) for row in loaded.setbacks),
         scans=tuple(rules.Scan(summary.taken_on, summary.means) for summary in summaries),
+        readiness=gate_inputs.readiness_of(initiative) if readiness is None else readiness,
     )
 
 

@@ -6,13 +6,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from spaceforchange.core.models import Organization
 from spaceforchange.core.tenancy import organization_of
 from spaceforchange.core.views import add_service_errors
-from spaceforchange.portfolio import selectors, services
+from spaceforchange.portfolio import gate_inputs, selectors, services
 from spaceforchange.portfolio.domain import describe_condition
 from spaceforchange.portfolio.forms import GateForm, GoalForm
 from spaceforchange.portfolio.models import StageGate
@@ -65,11 +66,12 @@ def gate_settings(request: HttpRequest, org_slug: str) -> HttpResponse:
     terms = terms_for(organization)
     gates = selectors.gates_for(organization)
     posted = request.POST.get("stage") if request.method == "POST" else None
+    factors = gate_inputs.readiness_factors(organization, get_language() or "en")
     forms = []
     for stage in selectors.GATED_STAGES:
         conditions = [condition.as_dict() for condition in gates.get(stage, ())]
         data = request.POST if posted == str(stage) else None
-        form = GateForm(data, prefix=str(stage), terms=terms, conditions=conditions)
+        form = GateForm(data, prefix=str(stage), terms=terms, conditions=conditions, readiness_factors=factors)
         if data is not None and form.is_valid():
             try:
                 services.configure_gate(

@@ -92,6 +92,23 @@ class Scan:
 
 
 @dataclass(frozen=True)
+class ProgrammeReadiness:
+    """The readiness of a change programme that carries the initiative (FRAMEWORKS.md §6).
+
+    ``scores`` maps each of the eight factor keys to its current score (1–5), ``None`` when never
+    assessed; ``sponsor_named`` says whether the programme names a sponsor. ``factor_names`` are
+    the factors' names in the reader's language, so a refusal can name them; they never change a
+    verdict.
+    """
+
+    programme_id: int
+    name: str
+    scores: Mapping[str, float | None] = field(default_factory=dict)
+    sponsor_named: bool = False
+    factor_names: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Initiative:
     """One initiative as the rules see it. ``history`` holds every stage it entered, current included."""
 
@@ -105,6 +122,8 @@ class Initiative:
     constraints: tuple[ConstraintRecord, ...] = ()
     setbacks: tuple[Setback, ...] = ()
     scans: tuple[Scan, ...] = ()
+    # The readiness of every active change programme linked to the initiative.
+    readiness: tuple[ProgrammeReadiness, ...] = ()
     # A stage change that has been proposed and awaits its decision, if any.
     proposed_stage: Stage | None = None
 

@@ -20,6 +20,9 @@ items of the ``first_step`` pack name the stages):
   ``DEFAULT_GATES`` encodes §7's decision rule (``first_step:no_scaling_without_backing``):
   scaling needs a senior backer with at least a formal mandate and no active cognitive
   constraint.
+- ``ChangeReadiness`` lets an organisation gate a stage on the readiness of the change
+  programmes that carry the initiative (FRAMEWORKS.md §6, issue #8): e.g. "scaling requires
+  factors 1–6 at 3 or more and a named sponsor". Every linked programme must pass.
 
 Every refusal is a ``Problem`` with a stable code and the numbers behind it, so the Django side
 can phrase it in each language.
@@ -33,6 +36,7 @@ from datetime import date
 from enum import StrEnum
 from typing import ClassVar, Protocol
 
+from spaceforchange.analytics.change.readiness import FACTORS, SCORE_MAX, SCORE_MIN, factor_number
 from spaceforchange.analytics.portfolio.snapshot import (
     DEFAULT_VOCABULARY,
     TERMINAL_STAGES,
@@ -248,6 +252,59 @@ class DecisionReference:
         return {"kind": self.kind}
 
 
+# What the readiness condition asks by default: factors 1–6 (need, plan, internal support, top
+# management, external support, resources) at the neutral midpoint or above, and a named sponsor.
+DEFAULT_READINESS_FACTORS: tuple[str, ...] = FACTORS[:6]
+
+
+@dataclass(frozen=True)
+class ChangeReadiness:
+    """Every active change programme linked to the initiative scores at least ``min_score`` on each of
+    ``factors`` and, when ``require_sponsor``, names a sponsor; an initiative with no such programme fails.
+
+    A factor never assessed fails as unscored, not as low: the refusal should say what is missing.
+    Failures come per programme (in the given order), then per factor in the source's order.
+    """
+
+    min_score: float = 3.0
+    factors: tuple[str, ...] = DEFAULT_READINESS_FACTORS
+    require_sponsor: bool = True
+    kind: ClassVar[str] = "change_readiness"
+
+    def failures(self, initiative: Initiative, move: Move, today: date, vocabulary: Vocabulary) -> list[Problem]:
+        if not initiative.readiness:
+            return [Problem("readiness_missing", {"min_score": self.min_score})]
+        problems: list[Problem] = []
+        for programme in initiative.readiness:
+            for factor in self.factors:
+                score = programme.scores.get(factor)
+                params: dict[str, ProblemValue] = {
+                    "programme": programme.name,
+                    "programme_id": programme.programme_id,
+                    "factor": factor,
+                    "factor_number": factor_number(factor),
+                    "factor_name": programme.factor_names.get(factor, factor),
+                }
+                if score is None:
+                    problems.append(Problem("readiness_factor_unscored", {**params, "min_score": self.min_score}))
+                elif score < self.min_score:
+                    problems.append(
+                        Problem("readiness_factor_low", {**params, "score": score, "min_score": self.min_score})
+                    )
+            if self.require_sponsor and not programme.sponsor_named:
+                params = {"programme": programme.name, "programme_id": programme.programme_id}
+                problems.append(Problem("readiness_sponsor_missing", params))
+        return problems
+
+    def as_dict(self) -> dict[str, ProblemValue]:
+        return {
+            "kind": self.kind,
+            "min_score": self.min_score,
+            "factors": list(self.factors),
+            "require_sponsor": self.require_sponsor,
+        }
+
+
 Gates = Mapping[Stage, Sequence[GateCondition]]
 
 DEFAULT_GATES: Gates = {Stage.SCALING: (SeniorBacking(2), CognitiveConstraintsAddressed(0))}
@@ -284,6 +341,8 @@ def parse_condition(data: Mapping[str, object]) -> GateCondition:
         return CognitiveConstraintsAddressed(_count(data, "max_active"))
     if kind == "decision_reference":
         return DecisionReference()
+    if kind == "change_readiness":
+        return _change_readiness(data)
     raise ValueError(f"unknown gate condition kind {kind!r}")
 
 
@@ -306,3 +365,23 @@ def _dimensions(data: Mapping[str, object]) -> tuple[str, ...]:
     if not isinstance(value, list | tuple) or not all(isinstance(entry, str) and entry for entry in value):
         raise ValueError("dimensions must be a list of dimension keys")
     return tuple(str(entry) for entry in value)
+
+
+def _change_readiness(data: Mapping[str, object]) -> ChangeReadiness:
+    minimum = data.get("min_score", 3.0)
+    if isinstance(minimum, bool) or not isinstance(minimum, int | float) or not SCORE_MIN <= minimum <= SCORE_MAX:
+        raise ValueError(f"min_score must be a number between {SCORE_MIN:g} and {SCORE_MAX:g}")
+    factors = data.get("factors", list(DEFAULT_READINESS_FACTORS))
+    if not isinstance(factors, list | tuple) or not all(isinstance(entry, str) for entry in factors):
+        raise ValueError("factors must be a list of factor keys")
+    unknown = sorted({str(entry) for entry in factors} - set(FACTORS))
+    if unknown:
+        raise ValueError(f"unknown change readiness factors: {', '.join(entry[:63] for entry in unknown[:8])}")
+    require_sponsor = data.get("require_sponsor", True)
+    if not isinstance(require_sponsor, bool):
+        raise ValueError("require_sponsor must be true or false")
+    if not factors and not require_sponsor:
+        raise ValueError("the change readiness condition must check at least one factor or require a sponsor")
+    # Stored in the source's order, each factor once, so equal conditions compare equal.
+    ordered = tuple(factor for factor in FACTORS if factor in factors)
+    return ChangeReadiness(float(minimum), ordered, require_sponsor)
