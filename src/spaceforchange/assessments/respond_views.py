@@ -30,6 +30,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from spaceforchange.assessments import domain, respond_forms
 from spaceforchange.assessments.domain import Availability
 from spaceforchange.assessments.models import Campaign, Response, ResponseStatus
+from spaceforchange.assessments.personal_results import personal_result
 from spaceforchange.assessments.response_services import (
     REFUSALS,
     resume_response,
@@ -239,4 +240,7 @@ def done(request: HttpRequest, resume_token: str) -> HttpResponse:
         return response
     if not response.is_submitted:
         return redirect("respond:answer", resume_token=resume_token)
-    return render(request, TEMPLATES + "done.html", {"campaign": response.campaign})
+    campaign = response.campaign
+    # Only this page, reached with the respondent's own resume token, shows a personal result.
+    mine = personal_result(campaign.pack_version.pack.key, campaign.instrument_key, response)
+    return render(request, TEMPLATES + "done.html", {"campaign": campaign, "personal_result": mine})

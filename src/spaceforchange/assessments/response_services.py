@@ -32,6 +32,7 @@ from spaceforchange.assessments.models import (
     Response,
     ResponseStatus,
 )
+from spaceforchange.assessments.respondent_groups import groups_of
 from spaceforchange.assessments.selectors import instrument_of, link_target
 from spaceforchange.assessments.services import Errors, local_time
 from spaceforchange.assessments.snapshots import answers_changed
@@ -68,6 +69,14 @@ def _person(user: User | AnonymousUser | None) -> User | None:
     return user if isinstance(user, User) and user.is_authenticated else None
 
 
+def _group_fields(campaign: Campaign, user: User | None) -> dict[str, object]:
+    """The unit and attributes a signed-in respondent's new response records (``respondent_groups``)."""
+    if user is None:
+        return {}
+    groups = groups_of(campaign, user)
+    return {"unit_id": groups.unit_id, "attributes": dict(groups.attributes)}
+
+
 def _invited_response(invitation: CampaignInvitation, token: str, user: User | None) -> Response:
     campaign = invitation.campaign
     key = domain.resume_hash(token)
@@ -85,6 +94,7 @@ def _invited_response(invitation: CampaignInvitation, token: str, user: User | N
                 "campaign": campaign,
                 "respondent": respondent,
                 "invitation": None if campaign.anonymous else invitation,
+                **_group_fields(campaign, user),
             },
         )
     return response
@@ -104,7 +114,9 @@ def named_resume_token(response: Response) -> str:
 def _own_named_response(campaign: Campaign, user: User) -> tuple[Response, str]:
     """The person's one response to a named campaign (started now if need be) and its resume token."""
     response, _created = Response.objects.get_or_create(
-        campaign=campaign, respondent=user, defaults={"organization_id": campaign.organization_id}
+        campaign=campaign,
+        respondent=user,
+        defaults={"organization_id": campaign.organization_id, **_group_fields(campaign, user)},
     )
     if response.invitation_id is not None:
         # Started through a personal link, which stays its only key: that link's token is not stored.
@@ -123,7 +135,10 @@ def _shared_response(campaign: Campaign, user: User | None) -> tuple[Response, s
     token = domain.new_token()
     with _respondent_writes(campaign):
         response = Response.objects.create(
-            organization_id=campaign.organization_id, campaign=campaign, resume_token_hash=domain.resume_hash(token)
+            organization_id=campaign.organization_id,
+            campaign=campaign,
+            resume_token_hash=domain.resume_hash(token),
+            **_group_fields(campaign, user),
         )
     return response, token
 
