@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "spaceforchange.legitimacy",
     "spaceforchange.consultations",
     "spaceforchange.budgeting",
+    "spaceforchange.people",
+    "spaceforchange.change",
     "spaceforchange.alerts",
     "spaceforchange.api",
     "spaceforchange.web",

@@ -24,6 +24,8 @@ organization_patterns = [
     path("policies/", include("spaceforchange.policies.urls")),
     path("consultations/", include("spaceforchange.consultations.urls")),
     path("", include("spaceforchange.budgeting.urls")),
+    path("people/", include("spaceforchange.people.urls")),
+    path("change/", include("spaceforchange.change.urls")),
     path("alerts/", include("spaceforchange.alerts.urls")),
 ]
 

@@ -42,6 +42,8 @@ PRIMARY_NAV: tuple[tuple[str, Promise, str | None, bool], ...] = (
     ("consultations:consultations", _("Consultations"), "consultations.view_consultations", True),
     ("budgeting:strategy", _("Strategy"), "budgeting.view_strategy", True),
     ("budgeting:cycles", _("Budgets"), "budgeting.view_budgets", True),
+    ("people:overview", _("People and teams"), "people.view_people", True),
+    ("change:programmes", _("Change programmes"), "change.view_programmes", True),
     ("alerts:alerts", _("Warnings"), "alerts.view_alerts", True),
     ("frameworks:library", _("Framework library"), None, True),
     ("core:audit", _("Audit"), "core.view_audit", True),

@@ -58,13 +58,20 @@ def lead_client() -> Client:
 
 def test_demo_scans_their_weak_spots_and_reruns_that_keep_the_link_and_duplicate_nothing():
     link = seed()
-    scans = {campaign.title: campaign for campaign in Campaign.objects.filter(organization__slug="northbay")}
+    scans = {
+        campaign.title: campaign
+        for campaign in Campaign.objects.filter(organization__slug="northbay", instrument_key=demo.INSTRUMENT)
+    }
 
     assert sorted(scans) == sorted([*CLOSED_SCANS, OPEN_SCAN])
     assert {scans[title].status for title in CLOSED_SCANS} == {CampaignStatus.CLOSED}
     assert scans["Scan: digital night watch"].initiative.title == "Digital night watch in home care"
     assert scans["Scan: Home Care Services"].unit.name == "Home Care Services"
-    closed = Response.objects.filter(status=ResponseStatus.SUBMITTED, campaign__status=CampaignStatus.CLOSED)
+    closed = Response.objects.filter(
+        status=ResponseStatus.SUBMITTED,
+        campaign__status=CampaignStatus.CLOSED,
+        campaign__instrument_key=demo.INSTRUMENT,
+    )
     assert closed.count() == 300
     assert weakest_dimension(scans["Scan: digital night watch"]) == "political_backing"
     assert weakest_dimension(scans["Scan: Home Care Services"]) == "resilience"
@@ -72,8 +79,8 @@ def test_demo_scans_their_weak_spots_and_reruns_that_keep_the_link_and_duplicate
     answering = client.post(path_of(link))["Location"]
 
     assert seed() == link
-    assert Campaign.objects.count() == 5
-    assert Response.objects.count() == 300 + 8 + 1
+    assert Campaign.objects.filter(instrument_key=demo.INSTRUMENT).count() == 5
+    assert Response.objects.filter(campaign__instrument_key=demo.INSTRUMENT).count() == 300 + 8 + 1
     assert client.post(path_of(link))["Location"] == answering
 
     # Someone trying the demo closes the open scan: the next run opens a new one behind the same link.

@@ -99,6 +99,33 @@ def _foreign_consultation(other: Organization) -> Any:
     )
 
 
+def _foreign_team(other: Organization) -> Any:
+    from spaceforchange.people import services as people_services
+
+    return people_services.create_team(organization=other, name=f"Foreign team {next(_numbers)}", actor=None)
+
+
+def _foreign_programme(other: Organization) -> Any:
+    from spaceforchange.change import services as change_services
+
+    return change_services.create_programme(organization=other, name=f"Foreign programme {next(_numbers)}", actor=None)
+
+
+def _foreign_programme_part(other: Organization, part: str) -> int:
+    import datetime
+
+    from spaceforchange.change import services as change_services
+
+    programme = _foreign_programme(other)
+    if part == "milestone":
+        made: Any = change_services.add_milestone(programme=programme, title="Plan", due_on=datetime.date(2027, 1, 1))
+    elif part == "subsystem":
+        made = change_services.add_subsystem(programme=programme, name="Technology")
+    else:
+        made = change_services.add_supporter(programme=programme, name="Mayor", kind="political")
+    return int(made.pk)
+
+
 def _foreign_cycle(other: Organization) -> Any:
     import datetime
 
@@ -219,6 +246,16 @@ FOREIGN_OBJECTS: dict[str, Callable[[Organization], Any]] = {
     # A goal contribution's subject: a kind of thing, then that thing's id (an initiative of B).
     "subject": lambda other: "initiative",
     "subject_id": lambda other: _foreign_initiative(other),
+    "team_id": lambda other: _foreign_team(other).pk,
+    "user_id": lambda other: factories.make_member(other).user.pk,
+    # Keys and periods name no object of their own; the foreign team or programme beside them must 404
+    # (an evidence item_key is filled with a framework item key, as above).
+    "role_key": lambda other: "paradoxical_leadership",
+    "period": lambda other: "2026-Q1",
+    "programme_id": lambda other: _foreign_programme(other).pk,
+    "milestone_id": lambda other: _foreign_programme_part(other, "milestone"),
+    "subsystem_id": lambda other: _foreign_programme_part(other, "subsystem"),
+    "supporter_id": lambda other: _foreign_programme_part(other, "supporter"),
     "sponsor_id": lambda other: (
         __import__("spaceforchange.portfolio.idea_services")
         .portfolio.idea_services.set_idea_sponsor(

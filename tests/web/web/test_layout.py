@@ -24,6 +24,8 @@ ALL_SECTIONS = [
     "Consultations",
     "Strategy",
     "Budgets",
+    "People and teams",
+    "Change programmes",
     "Warnings",
     "Framework library",
 ]

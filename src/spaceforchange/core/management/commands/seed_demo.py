@@ -31,6 +31,8 @@ SEED_STEPS: list[str] = [
     "spaceforchange.legitimacy.demo.seed",
     "spaceforchange.policies.demo.seed",
     "spaceforchange.consultations.demo.seed",
+    "spaceforchange.people.demo.seed",
+    "spaceforchange.change.demo.seed",
 ]
 
 
