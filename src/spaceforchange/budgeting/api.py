@@ -17,12 +17,13 @@ from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
+from spaceforchange.api.fields import api_fields, caller
 from spaceforchange.api.pagination import LimitOffsetPagination, PageQuery
 from spaceforchange.budgeting import api_selectors, scenario_services, selectors, services
 from spaceforchange.budgeting.budget_api import CYCLE, CYCLE_ID, BudgetLineOut, cycle_of
 from spaceforchange.budgeting.budget_api import router as budget_router
 from spaceforchange.budgeting.models import BudgetCycle, Scenario, StrategicGoal, UnitContributionStatement
-from spaceforchange.budgeting.strategy_api import all_of, api_fields, caller, deny_unless, one_of
+from spaceforchange.budgeting.strategy_api import all_of, deny_unless, one_of
 from spaceforchange.budgeting.strategy_api import router as strategy_router
 from spaceforchange.core.models import Unit
 

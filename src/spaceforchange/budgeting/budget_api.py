@@ -17,13 +17,14 @@ from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
+from spaceforchange.api.fields import api_fields, caller
 from spaceforchange.api.pagination import LimitOffsetPagination
 from spaceforchange.budgeting import api_selectors, budget_services, selectors
 from spaceforchange.budgeting.envelope_api import router as envelope_router
 from spaceforchange.budgeting.line_api import FundingOptionOut
 from spaceforchange.budgeting.line_api import router as line_router
 from spaceforchange.budgeting.models import BudgetCycle, BudgetLine
-from spaceforchange.budgeting.strategy_api import ORG, all_of, api_fields, caller, one_of, permitted
+from spaceforchange.budgeting.strategy_api import ORG, all_of, one_of, permitted
 from spaceforchange.core.models import Organization, Unit
 
 router = Router(tags=["budgeting"])

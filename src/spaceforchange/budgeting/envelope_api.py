@@ -13,9 +13,10 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Router, Schema, Status
 
+from spaceforchange.api.fields import caller
 from spaceforchange.budgeting import budget_services, page_selectors, selectors
 from spaceforchange.budgeting.models import BudgetCycle
-from spaceforchange.budgeting.strategy_api import ORG, caller, one_of, permitted
+from spaceforchange.budgeting.strategy_api import ORG, one_of, permitted
 from spaceforchange.core.models import Unit
 
 # Mounted by ``budget_api``'s router, so the cycle's path and lookup are spelt here rather than imported.

@@ -15,10 +15,11 @@ from ninja import Field, File, Form, Path, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
+from spaceforchange.api.fields import api_fields, caller
 from spaceforchange.budgeting import budget_services, selectors
 from spaceforchange.budgeting.import_lines import export_lines, import_budget_lines
 from spaceforchange.budgeting.models import BudgetCycle, BudgetLine, FundingOption, StrategicGoal
-from spaceforchange.budgeting.strategy_api import ORG, all_of, api_fields, caller, permitted
+from spaceforchange.budgeting.strategy_api import ORG, all_of, permitted
 
 # Mounted by ``budget_api``'s router, so the paths and lookups are spelt here rather than imported.
 router = Router(tags=["budgeting"])

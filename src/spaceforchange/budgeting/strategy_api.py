@@ -9,8 +9,6 @@ resolved first (404 for another organisation's id, exactly like a missing one), 
 a body must be active members: another id is an invalid value (422), as in the portfolio API.
 """
 
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any, TypeVar
 
@@ -21,12 +19,13 @@ from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from spaceforchange.api.fields import caller
 from spaceforchange.api.pagination import LimitOffsetPagination
 from spaceforchange.api.tenancy import all_of, deny_unless, one_of, organization_from
 from spaceforchange.api.tenancy import permitted_organization as permitted
 from spaceforchange.budgeting import api_selectors, selectors, services
 from spaceforchange.budgeting.models import GoalContribution, StrategicGoal, StrategyRevision
-from spaceforchange.core.models import Organization, User
+from spaceforchange.core.models import Organization
 from spaceforchange.portfolio.services import today_in
 
 router = Router(tags=["budgeting"])
@@ -49,26 +48,6 @@ SUBJECT_ID = Path(..., description="The initiative's, budget line's or unit's id
 
 
 # --- Shared by the budgeting endpoints --------------------------------------------------------
-
-
-def caller(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # organization_from let only members through
-    return user
-
-
-@contextmanager
-def api_fields(names: Mapping[str, str]) -> Iterator[None]:
-    """Rename the fields of a service's refusal to the body's names, so that a 422 points at what was sent."""
-    try:
-        yield
-    except ValidationError as error:
-        if not hasattr(error, "error_dict"):
-            raise
-        renamed: dict[str, list[Any]] = {}
-        for name, errors in error.error_dict.items():
-            renamed.setdefault(names.get(name, name), []).extend(errors)
-        raise ValidationError(renamed) from error
 
 
 # --- Strategy ---------------------------------------------------------------------------------

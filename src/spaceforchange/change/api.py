@@ -11,8 +11,6 @@ APIs': the organisation and every id in the path and the body (404 for another o
 the role (403), then the values (422, every invalid field at once), and nothing changes on a refusal.
 """
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -24,6 +22,7 @@ from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
+from spaceforchange.api.fields import active_member, api_fields, caller
 from spaceforchange.api.pagination import LimitOffsetPagination
 from spaceforchange.api.tenancy import all_of, deny_unless, one_of, organization_from
 from spaceforchange.api.tenancy import permitted_organization as permitted
@@ -39,7 +38,7 @@ from spaceforchange.change.models import (
     SupporterKind,
 )
 from spaceforchange.change.terms import FACTORS, change_terms
-from spaceforchange.core.models import Organization, User
+from spaceforchange.core.models import Organization
 from spaceforchange.portfolio.models import Initiative
 
 router = Router(tags=["change"])
@@ -77,36 +76,6 @@ API_FIELDS = {
     "campaign": "campaign_id",
     "initiative": "initiative_id",
 }
-
-
-def caller(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # organization_from let only members through
-    return user
-
-
-@contextmanager
-def api_fields() -> Iterator[None]:
-    """Rename the fields of a service's refusal to the body's names, so that a 422 points at what was sent."""
-    try:
-        yield
-    except ValidationError as error:
-        if not hasattr(error, "error_dict"):
-            raise
-        renamed: dict[str, list[Any]] = {}
-        for name, errors in error.error_dict.items():
-            renamed.setdefault(API_FIELDS.get(name, name), []).extend(errors)
-        raise ValidationError(renamed) from error
-
-
-def member(organization: Organization, person_id: int | None, field: str) -> User | None:
-    """An active member by id; another id is an invalid value (422), as in the other APIs."""
-    if person_id is None:
-        return None
-    person = api_selectors.members_of(organization).filter(pk=person_id).first()
-    if person is None:
-        raise ValidationError({field: [_("No member of the organisation has this id.")]})
-    return person
 
 
 def programme_for(request: HttpRequest, org_slug: str, programme_id: int, permission: str = VIEW) -> ChangeProgramme:
@@ -362,7 +331,7 @@ def _relations(organization: Organization, values: dict[str, Any]) -> dict[str, 
     """The body's ids as the service's objects: members (422 otherwise), initiatives and lines (404)."""
     for field in ("owner", "sponsor"):
         if f"{field}_id" in values:
-            values[field] = member(organization, values.pop(f"{field}_id"), f"{field}_id")
+            values[field] = active_member(organization, values.pop(f"{field}_id"), f"{field}_id")
     if "initiative_ids" in values:
         ids = values.pop("initiative_ids")
         values["initiatives"] = all_of(organization, Initiative, ids or [], _("initiative"))
@@ -414,7 +383,7 @@ def export_programmes(
     description="Innovation leads, leaders and administrators (403 otherwise). An initiative or budget line of "
     "another organisation answers 404; 422 lists every invalid value and nothing is saved.",
 )
-@api_fields()
+@api_fields(API_FIELDS)
 def create_programme(request: HttpRequest, org_slug: str, payload: ProgrammeIn) -> Status[dict[str, Any]]:
     organization = permitted(request, org_slug, MANAGE)
     values = _relations(organization, payload.model_dump())
@@ -442,7 +411,7 @@ def read_programme(request: HttpRequest, org_slug: str, programme_id: int = PROG
     description="Innovation leads, leaders, administrators and the programme's owner (403 otherwise). Only the "
     "fields sent change; the id lists replace the links. 422 lists every invalid value and nothing changes.",
 )
-@api_fields()
+@api_fields(API_FIELDS)
 def update_programme(
     request: HttpRequest, org_slug: str, payload: ProgrammeChanges, programme_id: int = PROGRAMME_ID
 ) -> dict[str, Any]:
@@ -611,12 +580,12 @@ def remove_subsystem(
     description="Those who may change the programme (403 otherwise). 422 for an unknown kind, a missing name, or a "
     "`user_id` that is not an active member.",
 )
-@api_fields()
+@api_fields(API_FIELDS)
 def add_supporter(
     request: HttpRequest, org_slug: str, payload: SupporterIn, programme_id: int = PROGRAMME_ID
 ) -> Status[dict[str, Any]]:
     programme = programme_for(request, org_slug, programme_id, MANAGE)
-    person = member(programme.organization, payload.user_id, "user_id")
+    person = active_member(programme.organization, payload.user_id, "user_id")
     row = services.add_supporter(
         programme=programme,
         name=payload.name,
@@ -650,7 +619,7 @@ def remove_supporter(
     description="Those who may change the programme (403 otherwise). The programme carries the initiative: its "
     "readiness then counts for the initiative's stage gates. Linking it again changes nothing.",
 )
-@api_fields()
+@api_fields(API_FIELDS)
 def link_initiative(
     request: HttpRequest, org_slug: str, programme_id: int = PROGRAMME_ID, initiative_id: int = INITIATIVE_ID
 ) -> dict[str, Any]:
@@ -666,7 +635,7 @@ def link_initiative(
     summary="Unlink an initiative",
     description="Those who may change the programme (403 otherwise). Unlinking one not linked changes nothing.",
 )
-@api_fields()
+@api_fields(API_FIELDS)
 def unlink_initiative(
     request: HttpRequest, org_slug: str, programme_id: int = PROGRAMME_ID, initiative_id: int = INITIATIVE_ID
 ) -> Status[None]:
@@ -711,7 +680,7 @@ def export_readiness(
     description="Those who may change the programme (403 otherwise). Appends a score (1–5) for one factor; it "
     "becomes the factor's current score. 422 for an unknown factor, a score outside 1–5 or a future day.",
 )
-@api_fields()
+@api_fields(API_FIELDS)
 def record_readiness(
     request: HttpRequest, org_slug: str, payload: WorkshopReadinessIn, programme_id: int = PROGRAMME_ID
 ) -> Status[dict[str, Any]]:
@@ -738,7 +707,7 @@ def record_readiness(
     "`change_readiness` campaign's submitted answers. A campaign of another organisation answers 404; 422 for "
     "another instrument or fewer answers than the campaign's anonymity threshold.",
 )
-@api_fields()
+@api_fields(API_FIELDS)
 def record_readiness_from_campaign(
     request: HttpRequest, org_slug: str, payload: CampaignReadinessIn, programme_id: int = PROGRAMME_ID
 ) -> Status[list[dict[str, Any]]]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from django.db.models import QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja.errors import HttpError
@@ -19,15 +18,11 @@ from spaceforchange.analytics.change.readiness import FactorReading, overall
 from spaceforchange.change import selectors
 from spaceforchange.change.models import ChangeProgramme, Milestone, ReadinessEntry, Subsystem, Supporter
 from spaceforchange.change.terms import ChangeTerms, change_terms, factor_number
-from spaceforchange.core.models import Organization, User
+from spaceforchange.core.models import Organization
 
 
 def language() -> str:
     return (get_language() or "en").split("-")[0]
-
-
-def members_of(organization: Organization) -> QuerySet[User]:
-    return User.objects.filter(memberships__organization=organization, memberships__is_active=True)
 
 
 def programme_of(organization: Organization, programme_id: int) -> ChangeProgramme:

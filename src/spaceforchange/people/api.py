@@ -12,8 +12,6 @@ organisation and every id in the path and the body (404 for another organisation
 (403), then the values (422, every invalid field at once), and nothing changes on a refusal.
 """
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -25,6 +23,7 @@ from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
+from spaceforchange.api.fields import active_member, api_fields, caller
 from spaceforchange.api.pagination import LimitOffsetPagination
 from spaceforchange.api.tenancy import deny_unless, one_of, organization_from
 from spaceforchange.api.tenancy import permitted_organization as permitted
@@ -59,36 +58,6 @@ USER_ID = Path(..., description="The person's user id. A person who is not in th
 ROLE_KEY = Path(..., max_length=63, description=f"The leader role: one of {ROLES}.")
 PERIOD = Path(..., max_length=20, description="The quarter, `YYYY-Qn` (for example `2026-Q3`).")
 API_FIELDS = {"unit": "unit_id", "user": "user_id", "holder": "holder_id"}
-
-
-def caller(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # organization_from let only members through
-    return user
-
-
-@contextmanager
-def api_fields() -> Iterator[None]:
-    """Rename the fields of a service's refusal to the body's names, so that a 422 points at what was sent."""
-    try:
-        yield
-    except ValidationError as error:
-        if not hasattr(error, "error_dict"):
-            raise
-        renamed: dict[str, list[Any]] = {}
-        for name, errors in error.error_dict.items():
-            renamed.setdefault(API_FIELDS.get(name, name), []).extend(errors)
-        raise ValidationError(renamed) from error
-
-
-def member(organization: Organization, person_id: int | None, field: str) -> User | None:
-    """An active member by id; another id is an invalid value (422), as in the other APIs."""
-    if person_id is None:
-        return None
-    person = api_selectors.members_of(organization).filter(pk=person_id).first()
-    if person is None:
-        raise ValidationError({field: [_("No member of the organisation has this id.")]})
-    return person
 
 
 def team_of(request: HttpRequest, org_slug: str, team_id: int, permission: str = VIEW) -> Team:
@@ -426,7 +395,7 @@ def _detail(team: Team) -> dict[str, Any]:
     description="Innovation leads and administrators (403 otherwise). A unit of another organisation answers 404; "
     "422 lists every invalid value and nothing is saved.",
 )
-@api_fields()
+@api_fields(API_FIELDS)
 def create_team(request: HttpRequest, org_slug: str, payload: TeamIn) -> Status[dict[str, Any]]:
     organization = permitted(request, org_slug, MANAGE)
     unit = one_of(organization, Unit, payload.unit_id, _("unit")) if payload.unit_id is not None else None
@@ -460,7 +429,7 @@ def read_team(request: HttpRequest, org_slug: str, team_id: int = TEAM_ID) -> di
     description="Innovation leads and administrators (403 otherwise). Only the fields sent change. A unit of "
     "another organisation answers 404; 422 lists every invalid value and nothing changes.",
 )
-@api_fields()
+@api_fields(API_FIELDS)
 def update_team(request: HttpRequest, org_slug: str, payload: TeamChanges, team_id: int = TEAM_ID) -> dict[str, Any]:
     team = team_of(request, org_slug, team_id, MANAGE)
     sent = payload.model_dump(exclude_unset=True)
@@ -519,14 +488,14 @@ def restore_team(request: HttpRequest, org_slug: str, team_id: int = TEAM_ID) ->
     description="Innovation leads and administrators (403 otherwise). The person must be an active member of the "
     "organisation and not yet in the team (422 otherwise).",
 )
-@api_fields()
+@api_fields(API_FIELDS)
 def add_team_member(
     request: HttpRequest, org_slug: str, payload: TeamMemberIn, team_id: int = TEAM_ID
 ) -> Status[dict[str, Any]]:
     team = team_of(request, org_slug, team_id, MANAGE)
     if payload.user_id is None:
         raise ValidationError({"user_id": [_("Name the person to add.")]})
-    person = member(team.organization, payload.user_id, "user_id")
+    person = active_member(team.organization, payload.user_id, "user_id")
     assert person is not None
     services.add_team_member(team=team, user=person, actor=caller(request))
     return Status(201, _detail(team))
@@ -538,7 +507,7 @@ def add_team_member(
     summary="Remove a person from a team",
     description="Innovation leads and administrators (403 otherwise). A person not in the team answers 422.",
 )
-@api_fields()
+@api_fields(API_FIELDS)
 def remove_team_member(
     request: HttpRequest, org_slug: str, team_id: int = TEAM_ID, user_id: int = USER_ID
 ) -> Status[None]:
@@ -558,12 +527,12 @@ def remove_team_member(
     "system (`holder_name`), or nobody (both empty: the role is no longer covered). 422 for an unknown role or a "
     "holder who is not an active member.",
 )
-@api_fields()
+@api_fields(API_FIELDS)
 def set_leader_role(
     request: HttpRequest, org_slug: str, payload: LeaderRoleIn, team_id: int = TEAM_ID, role_key: str = ROLE_KEY
 ) -> dict[str, Any]:
     team = team_of(request, org_slug, team_id, MANAGE)
-    holder = member(team.organization, payload.holder_id, "holder_id")
+    holder = active_member(team.organization, payload.holder_id, "holder_id")
     services.assign_leader_role(
         team=team, role_key=role_key, holder=holder, holder_name=payload.holder_name, actor=caller(request)
     )

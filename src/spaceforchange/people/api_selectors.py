@@ -11,7 +11,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja.errors import HttpError
@@ -20,14 +19,10 @@ from spaceforchange.alerts.selectors import rule_catalogue, rule_info
 from spaceforchange.analytics.people.archetypes import BELOW_THRESHOLD, COMPLEMENTARY, GroupMix
 from spaceforchange.analytics.people.rules import Firing
 from spaceforchange.assessments.models import Campaign
-from spaceforchange.core.models import Organization, User
+from spaceforchange.core.models import Organization
 from spaceforchange.people import selectors
 from spaceforchange.people.models import LeaderRoleKey
 from spaceforchange.people.selectors import CompositionReport, MixReport, TeamDetail, TeamRow, TrendReport
-
-
-def members_of(organization: Organization) -> QuerySet[User]:
-    return User.objects.filter(memberships__organization=organization, memberships__is_active=True)
 
 
 def _language() -> str:
