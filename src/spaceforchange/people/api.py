@@ -329,6 +329,19 @@ class CultureTrendOut(Schema):
     points: list[CulturePointOut] = Field(description="One point per campaign, oldest first.")
 
 
+class EnablementOut(Schema):
+    """A team's answers to the latest team-enablement survey beside everyone's; hidden below the threshold."""
+
+    campaign_id: int | None = Field(description="The survey read; null when none has been run.")
+    campaign_title: str = Field(description="The survey's title; empty when none has been run.")
+    threshold: int | None = Field(description="The survey's anonymity threshold; null when none has been run.")
+    dimensions: list[ArchetypeTermOut] = Field(description="The instrument's elements, in pack order.")
+    team_suppressed: bool = Field(description="Whether the team's means are hidden (fewer answers than the threshold).")
+    team_respondents: int | None = Field(description="How many of the team's members answered; null when hidden.")
+    team_means: dict[str, float | None] = Field(description="Each element's mean for the team; null when hidden.")
+    organization_means: dict[str, float | None] = Field(description="Each element's mean for everyone who answered.")
+
+
 class CultureQuery(Schema):
     """Whose culture pulse to read."""
 
@@ -609,6 +622,19 @@ def team_composition(
     team = team_of(request, org_slug, team_id)
     campaign = api_selectors.archetype_campaign_of(team.organization, query.campaign_id)
     return api_selectors.composition_as_dict(selectors.team_composition(team, campaign))
+
+
+@router.get(
+    TEAM + "/enablement",
+    response=EnablementOut,
+    summary="Read a team's enablement",
+    description="How the team's members answered the latest team-enablement survey (the newest closed one, else the "
+    "newest opened) beside everyone who answered. Fewer team answers than the survey's anonymity threshold hide the "
+    "team's means. Any member.",
+)
+def team_enablement(request: HttpRequest, org_slug: str, team_id: int = TEAM_ID) -> dict[str, Any]:
+    team = team_of(request, org_slug, team_id)
+    return api_selectors.enablement_as_dict(selectors.team_enablement(team))
 
 
 @router.get(

@@ -249,3 +249,18 @@ def trend_as_dict(report: TrendReport) -> dict[str, Any]:
             for row in report.rows
         ],
     }
+
+
+def enablement_as_dict(report: selectors.EnablementReport) -> dict[str, Any]:
+    campaign, team = report.campaign, report.team_point
+    suppressed = team is not None and team.suppressed
+    return {
+        "campaign_id": campaign.pk if campaign is not None else None,
+        "campaign_title": campaign.title if campaign is not None else "",
+        "threshold": report.threshold,
+        "dimensions": _terms(report.dimensions),
+        "team_suppressed": suppressed,
+        "team_respondents": None if suppressed or team is None else team.respondents,
+        "team_means": {term.key: team_mean for term, team_mean, _everyone in report.rows()},
+        "organization_means": {term.key: everyone for term, _team_mean, everyone in report.rows()},
+    }

@@ -62,6 +62,8 @@ from spaceforchange.people.terms import (
     ARCHETYPE_INSTRUMENT,
     ARCHETYPE_PACK,
     CULTURE_INSTRUMENT,
+    ENABLEMENT_INSTRUMENT,
+    ENABLEMENT_PACK,
     LEADER_ROLES,
     TEAMS_ATTRIBUTE,
 )
@@ -666,6 +668,90 @@ def _pulse_point(
         for key, figure in group.dimensions.items()
     }
     return PulsePoint(campaign.pk, closed_on, 0 if group.suppressed else group.n, figures, suppressed=group.suppressed)
+
+
+@dataclass(frozen=True)
+class EnablementReport:
+    """A team's answers to the latest team-enablement survey beside the whole organisation's.
+
+    Teams overlap, so only the team itself is suppressed below the survey's threshold (the
+    organisation's figures are published anyway, and no other group is shown beside them).
+    """
+
+    team: Team
+    campaign: Campaign | None
+    dimensions: tuple[Term, ...]
+    team_point: PulsePoint | None
+    organization_point: PulsePoint | None
+
+    @property
+    def threshold(self) -> int | None:
+        return self.campaign.anonymity_threshold if self.campaign is not None else None
+
+    @property
+    def team_unanswered(self) -> bool:
+        """No member of the team answered (as opposed to too few to show)."""
+        return self.team_point is None or (not self.team_point.suppressed and self.team_point.respondents == 0)
+
+    def rows(self) -> list[tuple[Term, float | None, float | None]]:
+        """Each dimension with the team's mean (None when suppressed) and the organisation's."""
+        team, everyone = self.team_point, self.organization_point
+        return [
+            (
+                term,
+                team.mean(term.key) if team is not None else None,
+                everyone.mean(term.key) if everyone is not None else None,
+            )
+            for term in self.dimensions
+        ]
+
+
+def enablement_campaign(organization: Organization) -> Campaign | None:
+    """The team-enablement survey a team page reads: the newest closed one, else the newest opened."""
+    campaigns = list(
+        Campaign.objects.filter(
+            organization=organization, instrument_key=ENABLEMENT_INSTRUMENT, pack_version__pack__key=ENABLEMENT_PACK
+        )
+        .exclude(status=CampaignStatus.DRAFT)
+        .select_related("pack_version__pack", "organization")
+        .order_by("-opens_at", "-pk")
+    )
+    closed = (campaign for campaign in campaigns if campaign.status == CampaignStatus.CLOSED)
+    return next(closed, campaigns[0] if campaigns else None)
+
+
+def team_enablement(team: Team) -> EnablementReport:
+    """How the team's members answered the enablement survey (their responses carry the team under
+    ``TEAMS_ATTRIBUTE``), against everyone who answered. Four queries."""
+    organization = team.organization
+    campaign = enablement_campaign(organization)
+    if campaign is None:
+        return EnablementReport(team, None, (), None, None)
+    rows = list(
+        Response.objects.filter(
+            organization=organization, campaign=campaign, status=ResponseStatus.SUBMITTED
+        ).values_list("pk", "unit_id", "weight", "attributes")
+    )
+    values: dict[int, dict[str, int | None]] = defaultdict(dict)
+    for response_id, statement_key, value in Answer.objects.filter(
+        organization=organization, response_id__in=[row[0] for row in rows]
+    ).values_list("response_id", "statement_key", "value"):
+        values[response_id][statement_key] = value
+    key = str(team.pk)
+    everyone = [(pk, unit_id, weight) for pk, unit_id, weight, _attributes in rows]
+    members = [
+        (pk, unit_id, weight)
+        for pk, unit_id, weight, attributes in rows
+        if isinstance(attributes, dict) and key in (attributes.get(TEAMS_ATTRIBUTE) or [])
+    ]
+    dimensions = tuple(_terms(parsed_pack(campaign.pack_version), ItemKind.ELEMENT))
+    return EnablementReport(
+        team=team,
+        campaign=campaign,
+        dimensions=dimensions,
+        team_point=_pulse_point(campaign, members, values, None),
+        organization_point=_pulse_point(campaign, everyone, values, None),
+    )
 
 
 def member_teams(organization: Organization, user: Any) -> list[Team]:

@@ -140,6 +140,7 @@ def team(request: HttpRequest, org_slug: str, team_id: int) -> HttpResponse:
             "team": detail.team,
             "detail": detail,
             "warnings": warning_items(organization, detail.row.warnings),
+            "enablement": selectors.team_enablement(found),
             "can_manage": request.user.has_perm(MANAGE, organization),
             "can_record": request.user.has_perm(RECORD, found),
         },

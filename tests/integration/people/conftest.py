@@ -10,7 +10,13 @@ from django.utils import timezone
 from spaceforchange.assessments import response_services
 from spaceforchange.assessments import services as assessment_services
 from spaceforchange.people import services
-from spaceforchange.people.terms import ARCHETYPE_INSTRUMENT, ARCHETYPE_PACK, CULTURE_INSTRUMENT
+from spaceforchange.people.terms import (
+    ARCHETYPE_INSTRUMENT,
+    ARCHETYPE_PACK,
+    CULTURE_INSTRUMENT,
+    ENABLEMENT_INSTRUMENT,
+    ENABLEMENT_PACK,
+)
 from tests.factories import make_member, make_organization, make_unit
 
 HIGH, LOW = [5, 5, 5, 5, 1, 1], [1, 1, 1, 1, 5, 5]  # with sr5/sr6 and id5/id6 reverse-worded
@@ -75,6 +81,29 @@ def answer(campaign, answers, user=None):
     response, resume = response_services.start_response(token=token, user=user)
     response = response_services.save_answers(response=response, answers=answers)
     return response_services.submit_response(response=response), resume
+
+
+ENABLEMENT_STATEMENTS = [f"{prefix}{n}" for prefix in ("rt", "lm", "sa") for n in range(1, 6)]
+
+
+def make_enablement_campaign(organization, *, threshold=3):
+    now = timezone.now()
+    campaign = assessment_services.create_campaign(
+        organization=organization,
+        created_by=None,
+        title="Team enablement",
+        instrument_key=ENABLEMENT_INSTRUMENT,
+        pack_key=ENABLEMENT_PACK,
+        opens_at=now - datetime.timedelta(days=1),
+        closes_at=now + datetime.timedelta(days=7),
+        anonymity_threshold=threshold,
+    )
+    return assessment_services.open_campaign(campaign=campaign)
+
+
+def answer_all(campaign, value, user=None):
+    """A submitted enablement response giving ``value`` to every statement."""
+    return answer(campaign, dict.fromkeys(ENABLEMENT_STATEMENTS, value), user)
 
 
 def answer_as(campaign, archetype, user=None):
