@@ -237,6 +237,13 @@ def programme_new(request: HttpRequest, org_slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def programme_edit(request: HttpRequest, org_slug: str, programme_id: int) -> HttpResponse:
     organization, programme = programme_in(request, programme_id, manage=True)
+    if request.method == "POST" and "archive" in request.POST:
+        archive = request.POST["archive"] == "1"
+        services.archive_programme(programme=programme, archived=archive, actor=person(request))
+        messages.success(
+            request, _("The change programme was archived.") if archive else _("The change programme was restored.")
+        )
+        return redirect("change:programme", org_slug=organization.slug, programme_id=programme.pk)
     return _save_programme(request, organization, programme)
 
 

@@ -48,7 +48,8 @@ def archetype_result(response: Any) -> PersonalResult | None:
     placement = personal_archetype(response)
     if placement is None:
         return None
-    return PersonalResult(template=PERSONAL_TEMPLATE, context={"archetype_result": placement})
+    context = {"archetype_result": placement, "threshold": response.campaign.anonymity_threshold}
+    return PersonalResult(template=PERSONAL_TEMPLATE, context=context)
 
 
 def register() -> None:

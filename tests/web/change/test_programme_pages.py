@@ -192,6 +192,28 @@ def test_others_may_not_edit(world, as_person, name):
     assert world.programme.name == "Home care reform"
 
 
+def test_a_manager_archives_and_restores_a_programme_from_its_edit_page(world, as_person):
+    client = as_person("lead")
+    form = soup_of(client.get(programme_url(world.programme, "edit"))).select_one("#archive-programme")
+    assert form.button.get_text(strip=True) == "Archive the programme"
+    response = client.post(programme_url(world.programme, "edit"), {"archive": "1"})
+    assert response.status_code == 302 and response["Location"] == programme_url(world.programme, "")
+    world.programme.refresh_from_db()
+    assert world.programme.archived
+    assert "Home care reform" not in text_of(soup_of(client.get(ORG)), "main")
+    assert text_of(soup_of(client.get(programme_url(world.programme, ""))), "#archived") == "Archived"
+    client.post(programme_url(world.programme, "edit"), {"archive": "0"})
+    world.programme.refresh_from_db()
+    assert not world.programme.archived
+
+
+@pytest.mark.parametrize("name", ("member", "oversight"))
+def test_others_may_not_archive(world, as_person, name):
+    assert as_person(name).post(programme_url(world.programme, "edit"), {"archive": "1"}).status_code == 403
+    world.programme.refresh_from_db()
+    assert not world.programme.archived
+
+
 @pytest.mark.parametrize("page", ["", "edit", "parts", "readiness"])
 def test_another_organisations_programme_is_not_found(world, as_person, page):
     client = as_person("admin")
