@@ -22,7 +22,7 @@ from spaceforchange.budgeting.models import (
 from spaceforchange.core import privacy
 
 # model → (person fields, text fields scrubbed of the person's names)
-LINKS: dict[type, tuple[tuple[str, ...], tuple[str, ...]]] = {
+LINKS: privacy.Links = {
     StrategicGoal: (("owner",), ("description",)),
     StrategyRevision: (("revised_by",), ("summary", "reason")),
     UnitContributionStatement: (("submitted_by", "reviewed_by"), ("statement", "evidence", "review_note")),
@@ -74,17 +74,7 @@ def export_budgeting(user: Any) -> dict[str, Any]:
 
 
 def erase_budgeting(erasure: privacy.Erasure) -> dict[str, int]:
-    user = erasure.user
-    unlinked = scrubbed = 0
-    for model, (people, texts) in LINKS.items():
-        manager = model.objects  # type: ignore[attr-defined]
-        for name in people:
-            unlinked += manager.filter(**{name: user}).update(**{name: None})
-        if texts:
-            for row in manager.filter(erasure.text_filter(*texts)):
-                manager.filter(pk=row.pk).update(**{name: erasure.scrub(getattr(row, name)) for name in texts})
-                scrubbed += 1
-    return {"unlinked": unlinked, "scrubbed": scrubbed}
+    return privacy.unlink_and_scrub(erasure, LINKS)
 
 
 privacy.register(

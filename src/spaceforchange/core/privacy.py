@@ -25,13 +25,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
@@ -144,6 +144,25 @@ def export_person(*, user: User) -> dict[str, Any]:
         "person": {"id": user.pk, "email": user.email},
         "sections": {section.name: section.exporter(user) for section in sections()},
     }
+
+
+# model → (fields pointing at a person, text fields that may name them)
+Links = Mapping[type[Model], tuple[tuple[str, ...], tuple[str, ...]]]
+
+
+def unlink_and_scrub(erasure: Erasure, links: Links) -> dict[str, int]:
+    """Point each model's person fields away from the erased person and scrub them from its texts:
+    the records stay (they are the organisation's), the person leaves them."""
+    unlinked = scrubbed = 0
+    for model, (people, texts) in links.items():
+        manager = model._default_manager
+        for name in people:
+            unlinked += manager.filter(**{name: erasure.user}).update(**{name: None})
+        if texts:
+            for row in manager.filter(erasure.text_filter(*texts)):
+                manager.filter(pk=row.pk).update(**{name: erasure.scrub(getattr(row, name)) for name in texts})
+                scrubbed += 1
+    return {"unlinked": unlinked, "scrubbed": scrubbed}
 
 
 @transaction.atomic

@@ -18,7 +18,7 @@ from tests.factories import make_member, make_organization
 from tests.web.api.helpers import assert_problem
 from tests.web.change.conftest import World
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.web.api.change.urls")]
+pytestmark = pytest.mark.django_db
 
 PAGES = "/o/northbay/change"
 API = "/api/v1/organizations/northbay/change-programmes"

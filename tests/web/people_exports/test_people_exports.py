@@ -17,7 +17,7 @@ from tests.factories import make_member, make_organization, make_unit
 from tests.web.api.people.conftest import Answered
 from tests.web.people.helpers import World, archetype_campaign
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.web.api.people.urls")]
+pytestmark = pytest.mark.django_db
 
 PEOPLE = "/o/northbay/people"
 EXPORTS = [f"{PEOPLE}/archetypes/export/", f"{PEOPLE}/teams/export/", f"{PEOPLE}/culture/export/"]

@@ -27,7 +27,7 @@ from tests.factories import make_member, make_organization, make_response
 from tests.web.api.helpers import assert_problem
 from tests.web.change.conftest import World, readiness_campaign
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.web.api.change.urls")]
+pytestmark = pytest.mark.django_db
 
 ORG = "/api/v1/organizations/northbay"
 PROGRAMMES = f"{ORG}/change-programmes"

@@ -19,7 +19,7 @@ from tests.web.api.helpers import assert_problem
 from tests.web.api.people.conftest import Answered
 from tests.web.people.helpers import World, answer_archetype_campaign, archetype_campaign, culture_campaign
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.web.api.people.urls")]
+pytestmark = pytest.mark.django_db
 
 ORG = "/api/v1/organizations/northbay"
 MIX = f"{ORG}/people/archetype-mix"

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.web.api.people.openapi_urls")]
+pytestmark = pytest.mark.django_db
 
 HTTP_METHODS = {"get", "put", "post", "delete", "patch"}
 OURS = ("/teams", "/people/", "/change-programmes")

@@ -16,7 +16,7 @@ from tests.factories import make_member, make_organization, make_unit
 from tests.web.api.helpers import assert_problem
 from tests.web.people.helpers import World
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.web.api.people.urls")]
+pytestmark = pytest.mark.django_db
 
 ORG = "/api/v1/organizations/northbay"
 TEAMS = f"{ORG}/teams"
